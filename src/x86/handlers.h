@@ -1,0 +1,110 @@
+#pragma once
+// Every instruction handler, grouped by the file that implements it. All share the one
+// Handler signature; the opcode tables refer to them by address.
+#include "x86/insn.h"
+
+namespace flint::x86 {
+
+// exec_alu.cpp — two-operand arithmetic/logic, unary ALU, exchange family.
+Event op_alu(Cpu&, const Insn&);  // ext: 0 ADD 1 OR 2 ADC 3 SBB 4 AND 5 SUB 6 XOR 7 CMP
+Event op_test(Cpu&, const Insn&);
+Event op_inc(Cpu&, const Insn&);
+Event op_dec(Cpu&, const Insn&);
+Event op_not(Cpu&, const Insn&);
+Event op_neg(Cpu&, const Insn&);
+Event op_xchg(Cpu&, const Insn&);
+Event op_xadd(Cpu&, const Insn&);
+Event op_cmpxchg(Cpu&, const Insn&);
+Event op_cmpxchg8b(Cpu&, const Insn&);  // CMPXCHG8B, or CMPXCHG16B with REX.W
+
+// exec_shift.cpp — ext: 0 ROL 1 ROR 2 RCL 3 RCR 4 SHL 5 SHR 6 SAL 7 SAR.
+Event op_shift(Cpu&, const Insn&);
+Event op_shld(Cpu&, const Insn&);
+Event op_shrd(Cpu&, const Insn&);
+
+// exec_muldiv.cpp
+Event op_mul(Cpu&, const Insn&);
+Event op_imul1(Cpu&, const Insn&);  // one operand: rDX:rAX = rAX * E
+Event op_imul2(Cpu&, const Insn&);  // G = G * E
+Event op_imul3(Cpu&, const Insn&);  // G = E * imm
+Event op_div(Cpu&, const Insn&);
+Event op_idiv(Cpu&, const Insn&);
+
+// exec_bit.cpp — ext for op_bt: 0 BT 1 BTS 2 BTR 3 BTC.
+Event op_bt(Cpu&, const Insn&);
+Event op_bsf(Cpu&, const Insn&);
+Event op_bsr(Cpu&, const Insn&);
+Event op_tzcnt(Cpu&, const Insn&);
+Event op_lzcnt(Cpu&, const Insn&);
+Event op_popcnt(Cpu&, const Insn&);
+Event op_bswap(Cpu&, const Insn&);
+
+// exec_string.cpp — REP/REPE/REPNE aware, restartable after a fault mid-way.
+Event op_movs(Cpu&, const Insn&);
+Event op_cmps(Cpu&, const Insn&);
+Event op_stos(Cpu&, const Insn&);
+Event op_lods(Cpu&, const Insn&);
+Event op_scas(Cpu&, const Insn&);
+Event op_ins(Cpu&, const Insn&);
+Event op_outs(Cpu&, const Insn&);
+
+// exec_control.cpp — ext holds the condition code where there is one.
+Event op_jcc(Cpu&, const Insn&);
+Event op_jmp_rel(Cpu&, const Insn&);
+Event op_jmp_ind(Cpu&, const Insn&);
+Event op_call_rel(Cpu&, const Insn&);
+Event op_call_ind(Cpu&, const Insn&);
+Event op_ret(Cpu&, const Insn&);
+Event op_loop(Cpu&, const Insn&);  // ext: 0 LOOPNE 1 LOOPE 2 LOOP
+Event op_jcxz(Cpu&, const Insn&);
+Event op_setcc(Cpu&, const Insn&);
+Event op_cmovcc(Cpu&, const Insn&);
+
+// exec_stack.cpp
+Event op_push(Cpu&, const Insn&);
+Event op_push_imm(Cpu&, const Insn&);
+Event op_pop(Cpu&, const Insn&);
+Event op_pushf(Cpu&, const Insn&);
+Event op_popf(Cpu&, const Insn&);
+Event op_enter(Cpu&, const Insn&);
+Event op_leave(Cpu&, const Insn&);
+Event op_pusha(Cpu&, const Insn&);
+Event op_popa(Cpu&, const Insn&);
+Event op_push_seg(Cpu&, const Insn&);  // ext: segment register
+Event op_pop_seg(Cpu&, const Insn&);
+
+// exec_mov.cpp
+Event op_mov(Cpu&, const Insn&);
+Event op_movzx(Cpu&, const Insn&);
+Event op_movsx(Cpu&, const Insn&);
+Event op_lea(Cpu&, const Insn&);
+Event op_cbw(Cpu&, const Insn&);  // CBW/CWDE/CDQE
+Event op_cwd(Cpu&, const Insn&);  // CWD/CDQ/CQO
+Event op_xlat(Cpu&, const Insn&);
+Event op_movbe(Cpu&, const Insn&);
+Event op_mov_from_seg(Cpu&, const Insn&);
+Event op_mov_to_seg(Cpu&, const Insn&);
+Event op_lahf(Cpu&, const Insn&);
+Event op_sahf(Cpu&, const Insn&);
+
+// exec_misc.cpp
+Event op_nop(Cpu&, const Insn&);
+Event op_pause(Cpu&, const Insn&);
+Event op_ud(Cpu&, const Insn&);             // defined as invalid (UD0/UD1/UD2)
+Event op_unimplemented(Cpu&, const Insn&);  // valid on hardware, not (yet) here: #UD
+Event op_hlt(Cpu&, const Insn&);
+Event op_cpuid(Cpu&, const Insn&);
+Event op_rdtsc(Cpu&, const Insn&);
+Event op_group7(Cpu&, const Insn&);         // 0F 01: RDTSCP today, system forms in part 2
+Event op_flag(Cpu&, const Insn&);           // ext: 0 CLC 1 STC 2 CLI 3 STI 4 CLD 5 STD 6 CMC
+Event op_in(Cpu&, const Insn&);
+Event op_out(Cpu&, const Insn&);
+Event op_int3(Cpu&, const Insn&);
+Event op_int(Cpu&, const Insn&);
+Event op_into(Cpu&, const Insn&);
+Event op_int1(Cpu&, const Insn&);
+
+// exec_bcd.cpp — legacy decimal arithmetic (invalid in 64-bit mode).
+Event op_bcd(Cpu&, const Insn&);  // ext: 0 DAA 1 DAS 2 AAA 3 AAS 4 AAM 5 AAD 6 SALC
+
+}  // namespace flint::x86
