@@ -1,0 +1,35 @@
+#include "hv/hypervisor.h"
+
+#include "base/log.h"
+#include "hv/kvm/kvm_hypervisor.h"
+
+namespace flint::hv {
+
+std::string_view accel_name(Accel accel) {
+    switch (accel) {
+    case Accel::Auto: return "auto";
+    case Accel::Kvm: return "kvm";
+    case Accel::Soft: return "soft";
+    }
+    return "?";
+}
+
+Result<std::unique_ptr<Hypervisor>> Hypervisor::open(Accel accel) {
+    switch (accel) {
+    case Accel::Kvm:
+        return kvm::KvmHypervisor::open();
+    case Accel::Soft:
+        return Error("the software CPU back end (--accel soft) is not available yet: run on a host with /dev/kvm and use --accel kvm");
+    case Accel::Auto: {
+        auto kvm = kvm::KvmHypervisor::open();
+        if (kvm) return kvm;
+        spdlog::info("KVM unavailable ({}); trying the software CPU", kvm.error().message());
+        auto soft = open(Accel::Soft);
+        if (soft) return soft;
+        return Error::format("no usable CPU back end: kvm: {}; soft: {}", kvm.error().message(), soft.error().message());
+    }
+    }
+    return Error("unknown accelerator");
+}
+
+}  // namespace flint::hv

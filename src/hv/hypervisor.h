@@ -1,0 +1,77 @@
+#pragma once
+// The back-end interface: Hypervisor -> Vm -> Vcpu, and what a vCPU run reports.
+// `kvm` (hv/kvm) and `soft` (hv/soft) implement it; the VMM only ever sees this.
+#include <memory>
+#include <span>
+#include <string_view>
+
+#include "base/result.h"
+#include "base/types.h"
+#include "devices/irq_line.h"
+#include "hv/cpu_state.h"
+#include "memory/guest_memory.h"
+
+namespace flint::hv {
+
+enum class Accel { Auto, Kvm, Soft };
+
+std::string_view accel_name(Accel accel);
+
+// Why Vcpu::run() returned. I/O exits carry a view of the data to transfer: for a read
+// (IoIn, MmioRead) the VMM fills `data` before the next run(); for a write it holds the
+// bytes the guest wrote. String port I/O (REP INS/OUTS) arrives as `count` back-to-back
+// elements of `size` bytes each.
+struct VcpuExit {
+    enum class Kind : u8 {
+        IoIn,
+        IoOut,
+        MmioRead,
+        MmioWrite,
+        Halt,         // HLT with nothing to wake it (only without an in-kernel irqchip)
+        Shutdown,     // triple fault: the machine resets on real hardware
+        SystemReset,  // the platform was asked to reset (a back end's own reset path)
+        SystemOff,    // the platform was asked to power off (a back end's own path)
+        Interrupted,  // request_exit() or a signal: the VMM checks why and runs again
+        Error,        // the back end cannot continue (failed entry, internal error)
+    };
+    Kind kind = Kind::Error;
+    u64 addr = 0;    // port or guest-physical address
+    u32 size = 0;    // bytes per element
+    u32 count = 1;   // elements (string I/O)
+    std::span<u8> data;
+    u64 detail = 0;  // back-end specific reason code for Error, for the message
+};
+
+class Vcpu {
+public:
+    virtual ~Vcpu() = default;
+    virtual u32 index() const = 0;
+    virtual Result<void> set_state(const CpuState& state) = 0;
+    virtual Result<CpuState> get_state() = 0;
+    // Runs the guest until something needs the VMM. Call only from the vCPU's own thread.
+    virtual Result<VcpuExit> run() = 0;
+    // From any thread: make a current or the next run() return Interrupted promptly.
+    virtual void request_exit() = 0;
+};
+
+class Vm {
+public:
+    virtual ~Vm() = default;
+    // Makes all of `memory`'s regions guest RAM. `memory` must outlive the Vm.
+    virtual Result<void> set_memory(const GuestMemory& memory) = 0;
+    // Creates vCPU `index` of `count` (the topology the guest sees).
+    virtual Result<std::unique_ptr<Vcpu>> create_vcpu(u32 index, u32 count) = 0;
+    // The line for global system interrupt `gsi` (ISA IRQs 0-15 are GSIs 0-15).
+    virtual Result<std::shared_ptr<IrqLine>> irq_line(u32 gsi) = 0;
+};
+
+class Hypervisor {
+public:
+    virtual ~Hypervisor() = default;
+    // Opens the requested back end; Auto picks kvm when /dev/kvm opens, soft otherwise.
+    static Result<std::unique_ptr<Hypervisor>> open(Accel accel);
+    virtual Accel accel() const = 0;
+    virtual Result<std::unique_ptr<Vm>> create_vm() = 0;
+};
+
+}  // namespace flint::hv

@@ -1,0 +1,88 @@
+#include "hv/kvm/kvm_vm.h"
+
+#include <memory>
+
+#include "base/log.h"
+#include "hv/kvm/kvm_fd.h"
+#include "hv/kvm/kvm_vcpu.h"
+
+namespace flint::hv::kvm {
+
+namespace {
+
+// Addresses KVM needs for Intel's real-mode emulation helpers: three pages for the TSS
+// and one for the identity map, just below the 4 GiB boundary where nothing else lives.
+constexpr u64 kTssAddr = 0xfffbd000;
+constexpr u64 kIdentityMapAddr = 0xfffbc000;
+
+class KvmIrqLine final : public IrqLine {
+public:
+    KvmIrqLine(int vm_fd, u32 gsi) : m_vm_fd(vm_fd), m_gsi(gsi) {}
+    void set_level(bool high) override {
+        kvm_irq_level irq{};
+        irq.irq = m_gsi;
+        irq.level = high ? 1 : 0;
+        if (xioctl(m_vm_fd, KVM_IRQ_LINE, &irq) < 0 && !m_warned) {
+            m_warned = true;
+            spdlog::warn("KVM_IRQ_LINE for GSI {} failed: {}", m_gsi, std::strerror(errno));
+        }
+    }
+
+private:
+    int m_vm_fd;
+    u32 m_gsi;
+    bool m_warned = false;
+};
+
+Result<std::vector<kvm_cpuid_entry2>> supported_cpuid(int kvm_fd) {
+    for (u32 n = 128; n <= 4096; n *= 2) {
+        std::vector<u8> buf(sizeof(kvm_cpuid2) + n * sizeof(kvm_cpuid_entry2));
+        auto* c = reinterpret_cast<kvm_cpuid2*>(buf.data());
+        c->nent = n;
+        if (xioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, c) == 0)
+            return std::vector<kvm_cpuid_entry2>(c->entries, c->entries + c->nent);
+        if (errno != E2BIG) return Error::from_errno("KVM_GET_SUPPORTED_CPUID");
+    }
+    return Error("KVM_GET_SUPPORTED_CPUID: more than 4096 entries");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Vm>> KvmVm::create(int kvm_fd, int vcpu_mmap_size) {
+    int fd = xioctl(kvm_fd, KVM_CREATE_VM, 0);
+    if (fd < 0) return Error::from_errno("KVM_CREATE_VM");
+    UniqueFd vm(fd);
+    FLINT_TRY(checked_ioctl(vm.get(), KVM_SET_TSS_ADDR, kTssAddr, "KVM_SET_TSS_ADDR"));
+    u64 identity = kIdentityMapAddr;
+    FLINT_TRY(checked_ioctl(vm.get(), KVM_SET_IDENTITY_MAP_ADDR, &identity, "KVM_SET_IDENTITY_MAP_ADDR"));
+    FLINT_TRY(checked_ioctl(vm.get(), KVM_CREATE_IRQCHIP, 0, "KVM_CREATE_IRQCHIP"));
+    kvm_pit_config pit{};
+    pit.flags = KVM_PIT_SPEAKER_DUMMY;  // port 0x61 answered in the kernel, as the PIT's gate
+    FLINT_TRY(checked_ioctl(vm.get(), KVM_CREATE_PIT2, &pit, "KVM_CREATE_PIT2"));
+    auto cpuid = FLINT_TRY(supported_cpuid(kvm_fd));
+    return std::unique_ptr<Vm>(new KvmVm(std::move(vm), vcpu_mmap_size, std::move(cpuid)));
+}
+
+Result<void> KvmVm::set_memory(const GuestMemory& memory) {
+    for (const auto& r : memory.regions()) {
+        kvm_userspace_memory_region region{};
+        region.slot = m_next_slot++;
+        region.guest_phys_addr = r.gpa;
+        region.memory_size = r.size;
+        region.userspace_addr = reinterpret_cast<u64>(r.host);
+        FLINT_TRY(checked_ioctl(m_vm.get(), KVM_SET_USER_MEMORY_REGION, &region, "KVM_SET_USER_MEMORY_REGION"));
+    }
+    return ok();
+}
+
+Result<std::unique_ptr<Vcpu>> KvmVm::create_vcpu(u32 index, u32 count) {
+    return KvmVcpu::create(m_vm.get(), m_vcpu_mmap_size, index, count, m_supported_cpuid);
+}
+
+Result<std::shared_ptr<IrqLine>> KvmVm::irq_line(u32 gsi) {
+    // The in-kernel IOAPIC has 24 pins; ISA IRQs 0-15 also reach the PIC.
+    if (gsi >= 24) return Error::format("GSI {} is beyond the IOAPIC's 24 pins", gsi);
+    return std::shared_ptr<IrqLine>(std::make_shared<KvmIrqLine>(m_vm.get(), gsi));
+}
+
+}  // namespace flint::hv::kvm

@@ -1,0 +1,29 @@
+#pragma once
+#include <linux/kvm.h>
+
+#include <vector>
+
+#include "base/unique_fd.h"
+#include "hv/hypervisor.h"
+
+namespace flint::hv::kvm {
+
+class KvmVm final : public Vm {
+public:
+    static Result<std::unique_ptr<Vm>> create(int kvm_fd, int vcpu_mmap_size);
+
+    Result<void> set_memory(const GuestMemory& memory) override;
+    Result<std::unique_ptr<Vcpu>> create_vcpu(u32 index, u32 count) override;
+    Result<std::shared_ptr<IrqLine>> irq_line(u32 gsi) override;
+
+private:
+    KvmVm(UniqueFd vm, int vcpu_mmap_size, std::vector<kvm_cpuid_entry2> cpuid)
+        : m_vm(std::move(vm)), m_vcpu_mmap_size(vcpu_mmap_size), m_supported_cpuid(std::move(cpuid)) {}
+
+    UniqueFd m_vm;
+    int m_vcpu_mmap_size;
+    std::vector<kvm_cpuid_entry2> m_supported_cpuid;
+    u32 m_next_slot = 0;
+};
+
+}  // namespace flint::hv::kvm
