@@ -1,0 +1,91 @@
+#include "vmm/machine.h"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <ctime>
+
+#include "base/log.h"
+#include "boot/file.h"
+#include "boot/linux_loader.h"
+#include "devices/legacy/cmos_rtc.h"
+#include "devices/legacy/debug_exit.h"
+#include "devices/legacy/i8042.h"
+#include "devices/legacy/uart8250.h"
+
+namespace flint::vmm {
+
+namespace {
+
+// Where the legacy PC devices live (port I/O) and the ISA interrupt they use.
+constexpr u64 kCom1Port = 0x3f8;
+constexpr u64 kUartPortCount = 8;
+constexpr u32 kCom1Irq = 4;
+constexpr u64 kI8042DataPort = 0x60;
+constexpr u64 kI8042CommandPort = 0x64;
+constexpr u64 kCmosPort = 0x70;
+constexpr u64 kDebugExitPort = 0xf4;
+
+}  // namespace
+
+Result<std::unique_ptr<Machine>> Machine::create(const VmConfig& config) {
+    FLINT_TRY_VOID(validate(config));
+    auto memory = FLINT_TRY(GuestMemory::create(config.memory));
+    std::unique_ptr<Machine> m(new Machine(std::move(memory)));
+    FLINT_TRY_VOID(m->build(config));
+    return m;
+}
+
+Machine::~Machine() = default;
+
+Result<void> Machine::build(const VmConfig& config) {
+    int efd = ::eventfd(0, EFD_CLOEXEC);
+    if (efd < 0) return Error::from_errno("eventfd");
+    m_stop_event.reset(efd);
+
+    boot::LinuxImage image;
+    image.kernel = FLINT_TRY(boot::read_file(config.kernel, "kernel"));
+    if (!config.initrd.empty()) image.initrd = FLINT_TRY(boot::read_file(config.initrd, "initrd"));
+    image.cmdline = config.cmdline;
+    auto boot_state = boot::load_linux(m_memory, image);
+    if (!boot_state) return boot_state.error().context(fmt::format("booting {}", config.kernel));
+
+    m_hypervisor = FLINT_TRY(hv::Hypervisor::open(config.accel));
+    m_vm = FLINT_TRY(m_hypervisor->create_vm());
+    FLINT_TRY_VOID(m_vm->set_memory(m_memory));
+    m_console = FLINT_TRY(Console::create(config.console));
+    FLINT_TRY_VOID(add_legacy_devices());
+
+    for (u32 i = 0; i < config.cpus; ++i) m_vcpus.push_back(FLINT_TRY(m_vm->create_vcpu(i, config.cpus)));
+    FLINT_TRY_VOID(m_vcpus[0]->set_state(*boot_state));
+    spdlog::debug("VM built: {} MiB, {} vCPU(s), accel {}", config.memory / MiB, config.cpus,
+                  hv::accel_name(m_hypervisor->accel()));
+    return ok();
+}
+
+Result<void> Machine::add_legacy_devices() {
+    auto com1_irq = FLINT_TRY(m_vm->irq_line(kCom1Irq));
+    m_uart = std::make_shared<Uart8250>(com1_irq, [this](std::span<const u8> bytes) { m_console->write(bytes); });
+    FLINT_TRY_VOID(m_pio.insert(m_uart, kCom1Port, kUartPortCount));
+
+    auto i8042 = std::make_shared<I8042>([this] { request_stop(static_cast<int>(ExitStatus::Reset)); });
+    FLINT_TRY_VOID(m_pio.insert(std::make_shared<I8042PortDevice>(i8042, I8042::Port::Data), kI8042DataPort, 1));
+    FLINT_TRY_VOID(m_pio.insert(std::make_shared<I8042PortDevice>(i8042, I8042::Port::Command), kI8042CommandPort, 1));
+
+    FLINT_TRY_VOID(m_pio.insert(std::make_shared<CmosRtc>([] { return std::time(nullptr); }), kCmosPort, kCmosPortCount));
+    FLINT_TRY_VOID(m_pio.insert(std::make_shared<DebugExit>([this](u32 v) {
+                                    request_stop(static_cast<int>(DebugExit::exit_status(v) & 0xff));
+                                }),
+                                kDebugExitPort, kDebugExitPortCount));
+    return ok();
+}
+
+void Machine::request_stop(int status) {
+    int expected = -1;
+    if (!m_exit_status.compare_exchange_strong(expected, status)) return;
+    for (auto& vcpu : m_vcpus) vcpu->request_exit();
+    u64 one = 1;
+    [[maybe_unused]] ssize_t n = ::write(m_stop_event.get(), &one, sizeof one);
+}
+
+}  // namespace flint::vmm

@@ -1,0 +1,56 @@
+#pragma once
+// One virtual machine: guest memory, the back end's Vm and vCPUs, the device buses and
+// the console, built from a VmConfig. run() boots it and returns flint's exit status.
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "base/result.h"
+#include "base/unique_fd.h"
+#include "devices/bus.h"
+#include "hv/hypervisor.h"
+#include "memory/guest_memory.h"
+#include "vmm/console.h"
+#include "vmm/exit_status.h"
+#include "vmm/vm_config.h"
+
+namespace flint {
+class Uart8250;
+}
+
+namespace flint::vmm {
+
+class Machine {
+public:
+    static Result<std::unique_ptr<Machine>> create(const VmConfig& config);
+    ~Machine();
+
+    // Runs until the guest powers off, resets, crashes, or the host stops it. Returns the
+    // process exit status (ExitStatus, or an odd isa-debug-exit status).
+    int run();
+
+    // From any thread: end the VM with `status`. The first request wins.
+    void request_stop(int status);
+
+private:
+    explicit Machine(GuestMemory memory) : m_memory(std::move(memory)) {}
+    Result<void> build(const VmConfig& config);
+    Result<void> add_legacy_devices();
+    void vcpu_thread(hv::Vcpu& vcpu);
+    // Handles one exit; false when the vCPU must stop.
+    bool handle_exit(hv::Vcpu& vcpu, const hv::VcpuExit& exit);
+
+    GuestMemory m_memory;
+    std::unique_ptr<hv::Hypervisor> m_hypervisor;
+    std::unique_ptr<hv::Vm> m_vm;
+    std::vector<std::unique_ptr<hv::Vcpu>> m_vcpus;
+    Bus m_pio{"port I/O"};
+    Bus m_mmio{"MMIO"};
+    std::unique_ptr<Console> m_console;
+    std::shared_ptr<Uart8250> m_uart;
+
+    std::atomic<int> m_exit_status{-1};
+    UniqueFd m_stop_event;  // eventfd the main thread waits on
+};
+
+}  // namespace flint::vmm

@@ -1,0 +1,24 @@
+#include "vmm/vm_config.h"
+
+namespace flint::vmm {
+
+namespace {
+constexpr u64 kMinMemory = 16 * MiB;
+constexpr u64 kMaxMemory = 1024 * GiB;
+constexpr u32 kMaxCpus = 64;
+}  // namespace
+
+Result<void> validate(const VmConfig& config) {
+    if (config.kernel.empty()) return Error("no kernel given: pass --kernel PATH (a Linux bzImage)");
+    if (config.memory < kMinMemory || config.memory > kMaxMemory)
+        return Error::format("--memory {} MiB is out of range: give between {} MiB and {} GiB", config.memory / MiB,
+                             kMinMemory / MiB, kMaxMemory / GiB);
+    if (config.memory % (4 * KiB) != 0) return Error("--memory must be a whole number of 4 KiB pages");
+    if (config.cpus < 1 || config.cpus > kMaxCpus)
+        return Error::format("--cpus {} is out of range: give between 1 and {}", config.cpus, kMaxCpus);
+    if (config.console.kind == ConsoleKind::File && config.console.path.empty())
+        return Error("--console file: needs a path, as in --console file:/tmp/console.log");
+    return ok();
+}
+
+}  // namespace flint::vmm

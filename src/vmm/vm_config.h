@@ -1,0 +1,45 @@
+#pragma once
+// What a VM is made of: plain data, filled by the command line today and by the control
+// API later. Building a VM from it is vmm/machine.h's job.
+#include <string>
+
+#include "base/types.h"
+#include "hv/hypervisor.h"
+
+namespace flint::vmm {
+
+enum class ConsoleKind { Stdio, None, File };
+
+struct ConsoleConfig {
+    ConsoleKind kind = ConsoleKind::Stdio;
+    std::string path;  // ConsoleKind::File
+};
+
+inline constexpr const char* kDefaultCmdline = "console=ttyS0 reboot=k panic=-1";
+
+struct VmConfig {
+    std::string kernel;
+    std::string initrd;
+    std::string cmdline = kDefaultCmdline;
+    u64 memory = 512 * MiB;
+    u32 cpus = 1;
+    hv::Accel accel = hv::Accel::Auto;
+    ConsoleConfig console;
+};
+
+// Validates the parts a parser cannot (sizes, counts); files are checked when loaded.
+Result<void> validate(const VmConfig& config);
+
+}  // namespace flint::vmm
+
+namespace flint::vmm {
+
+// Parsers for the textual forms the command line and the API share.
+// "512M", "2G", "1048576K", "4096" (plain numbers are MiB, as in QEMU).
+Result<u64> parse_memory_size(std::string_view text);
+// "stdio", "none", "file:PATH".
+Result<ConsoleConfig> parse_console(std::string_view text);
+// "auto", "kvm", "soft".
+Result<hv::Accel> parse_accel(std::string_view text);
+
+}  // namespace flint::vmm

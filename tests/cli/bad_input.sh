@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Bad input to `flint run` gets one clear line on stderr and exit status 6: never a crash,
+# a core dump or a stack trace. Usage: bad_input.sh FLINT_BINARY
+set -uo pipefail
+flint=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+head -c 70000 /dev/urandom >"$tmp/random.bin"
+: >"$tmp/empty"
+printf 'MZ not a kernel' >"$tmp/short"
+failures=0; passes=0
+
+# expect DESCRIPTION REGEX -- ARGS...: exit status 6, exactly one stderr line matching REGEX.
+expect() {
+  local what=$1 regex=$2; shift 3
+  local err status
+  err=$("$flint" "$@" 2>&1 >/dev/null </dev/null)
+  status=$?
+  local lines
+  lines=$(printf '%s\n' "$err" | grep -c .)
+  if [[ $status -eq 6 && $lines -eq 1 && $err =~ $regex ]]; then
+    passes=$((passes + 1)); echo "ok: $what: $err"
+  else
+    failures=$((failures + 1)); echo "FAIL: $what: status $status, $lines line(s): $err"
+  fi
+}
+
+expect "missing kernel" "does not exist" -- run --kernel "$tmp/nope" --accel kvm
+expect "kernel is a directory" "directory" -- run --kernel "$tmp" --accel kvm
+expect "empty kernel" "empty" -- run --kernel "$tmp/empty" --accel kvm
+expect "too short for a bzImage" "bzImage" -- run --kernel "$tmp/short" --accel kvm
+expect "random bytes" "bzImage" -- run --kernel "$tmp/random.bin" --accel kvm
+expect "unknown flag" "bogus" -- run --kernel "$tmp/random.bin" --bogus
+expect "no kernel flag" "kernel" -- run
+expect "bad memory" "memory size" -- run --kernel "$tmp/random.bin" --memory 12X
+expect "tiny memory" "out of range" -- run --kernel "$tmp/random.bin" --memory 1M
+expect "zero cpus" "cpus" -- run --kernel "$tmp/random.bin" --cpus 0
+expect "bad accel" "accelerator" -- run --kernel "$tmp/random.bin" --accel tcg
+expect "bad console" "console" -- run --kernel "$tmp/random.bin" --console tty
+expect "missing initrd" "initrd" -- run --kernel "$tmp/random.bin" --initrd "$tmp/nope"
+expect "no subcommand" "subcommand|required" --
+
+echo "bad-input: $passes passed, $failures failed"
+[[ $failures -eq 0 ]]
