@@ -3,6 +3,7 @@
 
 #include <cstring>
 
+#include "hv/kvm/kvm_abi.h"
 #include "hv/kvm/kvm_fd.h"
 #include "hv/kvm/kvm_vcpu.h"
 
@@ -43,6 +44,10 @@ void patch_cpuid(std::vector<kvm_cpuid_entry2>& entries, u32 index, u32 count) {
         case 1:
             e.ebx = (e.ebx & 0x0000ffff) | (index << 24) | ((count & 0xff) << 16);
             if (count > 1) e.edx |= 1u << 28;  // HTT: the logical-processor count is valid
+            // "Running under a hypervisor": without it Linux never looks at KVM's leaves
+            // at 0x40000000, misses kvm-clock and tries to calibrate the TSC against a
+            // PIT that hardware-reduced ACPI tells it not to use.
+            e.ecx |= 1u << 31;
             break;
         case 0xb:
         case 0x1f:
@@ -59,11 +64,8 @@ void patch_cpuid(std::vector<kvm_cpuid_entry2>& entries, u32 index, u32 count) {
 Result<void> KvmVcpu::setup(u32 count, const std::vector<kvm_cpuid_entry2>& supported) {
     std::vector<kvm_cpuid_entry2> entries = supported;
     patch_cpuid(entries, m_index, count);
-    std::vector<u8> buf(sizeof(kvm_cpuid2) + entries.size() * sizeof(kvm_cpuid_entry2));
-    auto* cpuid = reinterpret_cast<kvm_cpuid2*>(buf.data());
-    cpuid->nent = static_cast<u32>(entries.size());
-    std::memcpy(cpuid->entries, entries.data(), entries.size() * sizeof(kvm_cpuid_entry2));
-    FLINT_TRY(checked_ioctl(m_fd.get(), KVM_SET_CPUID2, cpuid, "KVM_SET_CPUID2"));
+    FlexBuffer<kvm_cpuid_entry2> cpuid{std::span<const kvm_cpuid_entry2>(entries)};
+    FLINT_TRY(checked_ioctl(m_fd.get(), kSetCpuid2, cpuid.data(), "KVM_SET_CPUID2"));
 
     struct {
         Msr index;
@@ -75,17 +77,17 @@ Result<void> KvmVcpu::setup(u32 count, const std::vector<kvm_cpuid_entry2>& supp
         {Msr::MtrrDefType, kMtrrEnable | kMtrrTypeWriteBack},
     };
     constexpr size_t n = std::size(boot_msrs);
-    std::vector<u8> mbuf(sizeof(kvm_msrs) + n * sizeof(kvm_msr_entry));
-    auto* msrs = reinterpret_cast<kvm_msrs*>(mbuf.data());
-    msrs->nmsrs = n;
+    FlexBuffer<kvm_msr_entry> msrs(n);
     for (size_t i = 0; i < n; ++i) {
-        msrs->entries[i].index = static_cast<u32>(boot_msrs[i].index);
-        msrs->entries[i].data = boot_msrs[i].value;
+        kvm_msr_entry e{};
+        e.index = static_cast<u32>(boot_msrs[i].index);
+        e.data = boot_msrs[i].value;
+        msrs.set_entry(i, e);
     }
-    int set = xioctl(m_fd.get(), KVM_SET_MSRS, msrs);
+    int set = xioctl(m_fd.get(), kSetMsrs, msrs.data());
     if (set < 0) return Error::from_errno("KVM_SET_MSRS");
     if (static_cast<size_t>(set) != n)
-        return Error::format("KVM_SET_MSRS: KVM refused MSR {:#x}", msrs->entries[set].index);
+        return Error::format("KVM_SET_MSRS: KVM refused MSR {:#x}", msrs.entry(static_cast<size_t>(set)).index);
 
     // Route the PIC's output through LINT0 and NMIs through LINT1, as firmware does, so
     // that legacy interrupts reach the boot processor before the guest programs its APIC.

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "base/log.h"
+#include "hv/kvm/kvm_abi.h"
 #include "hv/kvm/kvm_fd.h"
 #include "hv/kvm/kvm_vcpu.h"
 
@@ -36,11 +37,8 @@ private:
 
 Result<std::vector<kvm_cpuid_entry2>> supported_cpuid(int kvm_fd) {
     for (u32 n = 128; n <= 4096; n *= 2) {
-        std::vector<u8> buf(sizeof(kvm_cpuid2) + n * sizeof(kvm_cpuid_entry2));
-        auto* c = reinterpret_cast<kvm_cpuid2*>(buf.data());
-        c->nent = n;
-        if (xioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, c) == 0)
-            return std::vector<kvm_cpuid_entry2>(c->entries, c->entries + c->nent);
+        FlexBuffer<kvm_cpuid_entry2> buf(n);
+        if (xioctl(kvm_fd, kGetSupportedCpuid, buf.data()) == 0) return buf.entries();
         if (errno != E2BIG) return Error::from_errno("KVM_GET_SUPPORTED_CPUID");
     }
     return Error("KVM_GET_SUPPORTED_CPUID: more than 4096 entries");
