@@ -5,6 +5,9 @@
 
 #include <ctime>
 
+#include "acpi/config.h"
+#include "acpi/sleep_control.h"
+#include "acpi/tables.h"
 #include "base/log.h"
 #include "boot/file.h"
 #include "boot/linux_loader.h"
@@ -55,6 +58,14 @@ Result<void> Machine::build(const VmConfig& config) {
     FLINT_TRY_VOID(m_vm->set_memory(m_memory));
     m_console = FLINT_TRY(Console::create(config.console));
     FLINT_TRY_VOID(add_legacy_devices());
+
+    acpi::AcpiConfig acpi_config;
+    acpi_config.num_vcpus = config.cpus;
+    auto rsdp = acpi::write_acpi_tables(m_memory, acpi_config);
+    if (!rsdp) return rsdp.error().context("writing the ACPI tables");
+    auto power = std::make_shared<acpi::SleepControl>([this] { request_stop(static_cast<int>(ExitStatus::PowerOff)); },
+                                                      [this] { request_stop(static_cast<int>(ExitStatus::Reset)); });
+    FLINT_TRY_VOID(m_pio.insert(power, acpi::kPmPortBase, acpi::kPmPortCount));
 
     for (u32 i = 0; i < config.cpus; ++i) m_vcpus.push_back(FLINT_TRY(m_vm->create_vcpu(i, config.cpus)));
     FLINT_TRY_VOID(m_vcpus[0]->set_state(*boot_state));

@@ -15,7 +15,7 @@ struct ConsoleConfig {
     std::string path;  // ConsoleKind::File
 };
 
-inline constexpr const char* kDefaultCmdline = "console=ttyS0 reboot=k panic=-1";
+inline constexpr const char* kDefaultCmdline = "console=ttyS0 reboot=acpi panic=-1";
 
 struct VmConfig {
     std::string kernel;

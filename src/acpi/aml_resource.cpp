@@ -1,0 +1,45 @@
+#include "acpi/aml_resource.h"
+
+namespace flint::acpi::aml {
+
+namespace {
+
+// Small resource data type tag (6.4.2): bit 7 clear, item name in bits 3-6, length in
+// bits 0-2.
+constexpr u8 small_tag(u8 item, u8 length) { return static_cast<u8>((item << 3) | length); }
+
+constexpr u8 kIrqItem = 0x04;
+constexpr u8 kIoPortItem = 0x08;
+constexpr u8 kEndTagItem = 0x0f;
+constexpr u8 kIoDecode16 = 0x01;
+
+}  // namespace
+
+Bytes io_port(u16 base, u8 length) {
+    const u8 lo = static_cast<u8>(base);
+    const u8 hi = static_cast<u8>(base >> 8);
+    return {small_tag(kIoPortItem, 7),
+            kIoDecode16,
+            lo, hi,  // range minimum base
+            lo, hi,  // range maximum base: the same, the range is fixed
+            1,       // base alignment
+            length};
+}
+
+Bytes isa_irq(u8 irq) {
+    // Two-byte form: a 16-bit mask of the IRQs the device can use; no flags byte means
+    // active-high, edge-triggered, as ISA interrupts are.
+    const u16 mask = static_cast<u16>(1u << (irq & 0x0f));
+    return {small_tag(kIrqItem, 2), static_cast<u8>(mask), static_cast<u8>(mask >> 8)};
+}
+
+Result<Bytes> resource_template(std::initializer_list<Bytes> descriptors) {
+    Bytes body;
+    for (const Bytes& d : descriptors) body.insert(body.end(), d.begin(), d.end());
+    // End Tag; a checksum byte of 0 means "treat the template as correctly summed".
+    body.push_back(small_tag(kEndTagItem, 1));
+    body.push_back(0);
+    return buffer(body);
+}
+
+}  // namespace flint::acpi::aml
