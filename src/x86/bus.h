@@ -25,6 +25,13 @@ public:
     // the CPU raises #PF there (a placeholder until paging and machine checks exist).
     virtual bool mmio_read(u64 addr, std::span<u8> data) = 0;
     virtual bool mmio_write(u64 addr, std::span<const u8> data) = 0;
+    // Whether a non-RAM address answers MMIO at all, asked without side effects before a
+    // store that spans two pages (so that a fault on the second leaves the first
+    // untouched). The default assumes it does.
+    virtual bool mmio_claims(u64 addr) {
+        (void)addr;
+        return true;
+    }
 
     virtual u32 port_in(u16 port, unsigned size) = 0;
     virtual void port_out(u16 port, unsigned size, u32 value) = 0;

@@ -14,6 +14,7 @@ public:
     u8* ram_page(u64 page) override;
     bool mmio_read(u64 addr, std::span<u8> data) override;
     bool mmio_write(u64 addr, std::span<const u8> data) override;
+    bool mmio_claims(u64) override { return false; }
     u32 port_in(u16 port, unsigned size) override;
     void port_out(u16 port, unsigned size, u32 value) override;
 

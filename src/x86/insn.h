@@ -39,8 +39,9 @@ enum class OpMap : u8 { OneByte = 0, Map0F = 1, Map0F38 = 2, Map0F3A = 3 };
 struct Insn {
     Handler fn = nullptr;
     const char* name = "";  // mnemonic, for tracing and coverage reports
-    u64 imm = 0;       // immediate, sign- or zero-extended as the form says; moffs address
-    i32 disp = 0;      // displacement of the memory operand (already sign-extended)
+    u64 imm = 0;       // immediate, sign- or zero-extended as the form says
+    i64 disp = 0;      // displacement of the memory operand (sign-extended); the moffs address
+                       // (64 bits wide in 64-bit mode, hence i64: it costs no space here)
     u16 op = 0;        // OpMap << 8 | opcode byte
     u16 flags = 0;     // insn_flags
     u8 len = 0;        // total length in bytes, 1..15
@@ -54,11 +55,14 @@ struct Insn {
     u8 scale = 0;
     u8 ext = 0;        // ModRM.reg for group opcodes, condition code for Jcc/SETcc/CMOVcc
     u8 imm2 = 0;       // second immediate (ENTER's nesting level)
+    u8 esize = 4;      // size of the E operand in bytes: opsize except MOVZX/MOVSX/MOVSXD
 
     bool mem() const { return flags & insn_flags::Mem; }
     bool has(u16 f) const { return (flags & f) != 0; }
     u8 opcode() const { return static_cast<u8>(op); }
     OpMap map() const { return static_cast<OpMap>(op >> 8); }
 };
+// Cached per page by the thousand: keep it at one cache line or less.
+static_assert(sizeof(Insn) <= 48);
 
 }  // namespace flint::x86

@@ -16,6 +16,14 @@ inline constexpr unsigned kGprCount = 16;
 enum class Seg : u8 { Es, Cs, Ss, Ds, Fs, Gs };
 inline constexpr unsigned kSegCount = 6;
 
+// #PF error code bits (the subset meaningful before paging exists).
+namespace pf_error {
+inline constexpr u32 Present = 1u << 0;
+inline constexpr u32 Write = 1u << 1;
+inline constexpr u32 User = 1u << 2;
+inline constexpr u32 Fetch = 1u << 4;
+}  // namespace pf_error
+
 // RFLAGS bits.
 namespace rflags {
 inline constexpr u64 CF = 1u << 0;
@@ -63,12 +71,19 @@ struct Event {
     bool has_error_code = false;
     u32 error_code = 0;
     u64 address = 0;  // faulting linear address for #PF
+    // Set for INT n/INT3/INTO/INT1: a trap, so RIP already points past the instruction and
+    // part 2's delivery applies the software-interrupt (DPL) rules.
+    bool trap = false;
 
     bool ok() const { return kind == EventKind::None; }
     static Event none() { return {}; }
-    static Event exception(Vector v) { return {EventKind::Exception, v, false, 0, 0}; }
-    static Event exception(Vector v, u32 code) { return {EventKind::Exception, v, true, code, 0}; }
-    static Event halt() { return {EventKind::Halt, Vector::DE, false, 0, 0}; }
+    static Event exception(Vector v) { return {EventKind::Exception, v, false, 0, 0, false}; }
+    static Event exception(Vector v, u32 code) { return {EventKind::Exception, v, true, code, 0, false}; }
+    static Event page_fault(u64 linear, u32 code) {
+        return {EventKind::Exception, Vector::PF, true, code, linear, false};
+    }
+    static Event software_interrupt(Vector v) { return {EventKind::Exception, v, false, 0, 0, true}; }
+    static Event halt() { return {EventKind::Halt, Vector::DE, false, 0, 0, false}; }
 };
 
 }  // namespace flint::x86

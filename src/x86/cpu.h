@@ -1,0 +1,289 @@
+#pragma once
+// The software x86-64 CPU. It owns architectural state and the decoded-instruction cache;
+// memory and ports are reached through the Bus it is given (see bus.h). Nothing here knows
+// about the VMM.
+//
+// Contract used by the VMM's soft back end and by tests/x86diff:
+//   Cpu cpu(bus, CpuModel::flint_default());   // or CpuModel::host_like()
+//   cpu.state().gpr[...] = ...; cpu.state().rip = ...;  cpu.set_mode(CpuMode::Long64);
+//   Event e = cpu.step();          // one instruction
+//   Event e = cpu.run(max_insns);  // until an event or max_insns instructions retired
+// An Exception event leaves RIP at the faulting instruction and all state as the
+// hardware leaves it for a fault (traps such as INT3 leave RIP after the instruction and
+// set Event::trap). state() may be read and written freely between calls; the CPU picks
+// up changes (registers, RIP, RFLAGS, segment bases) when step()/run() starts.
+#include <array>
+#include <cstring>
+
+#include "base/bits.h"
+#include "x86/bus.h"
+#include "x86/code_cache.h"
+#include "x86/insn.h"
+#include "x86/lazy_flags.h"
+#include "x86/types.h"
+
+namespace flint::x86 {
+
+struct SegmentState {
+    u16 selector = 0;
+    u64 base = 0;
+    u32 limit = 0xffff;
+    u16 attr = 0;  // descriptor attribute bits as in a VMCS: type, S, DPL, P, AVL, L, D/B, G
+};
+
+namespace seg_attr {
+inline constexpr u16 Present = 1u << 7;
+inline constexpr u16 Long = 1u << 13;     // CS.L: 64-bit code
+inline constexpr u16 DefBig = 1u << 14;   // CS.D (32-bit code) / SS.B (32-bit stack)
+inline constexpr u16 Gran = 1u << 15;
+}  // namespace seg_attr
+
+struct CpuState {
+    std::array<u64, kGprCount> gpr{};  // in Reg order
+    u64 rip = 0;
+    u64 rflags = rflags::Fixed1;  // kept current between step()/run() calls
+    std::array<SegmentState, kSegCount> seg{};
+    u64 cr0 = 0, cr2 = 0, cr3 = 0, cr4 = 0, cr8 = 0;
+    u64 efer = 0;
+    u64 tsc_offset = 0;
+};
+
+// What CPUID reports. Only features that are implemented may be set.
+struct CpuModel {
+    char vendor[13] = "FlintFlintCP";
+    u32 family = 6, model = 0x55, stepping = 1;
+    u64 tsc_hz = 2'000'000'000;  // advertised TSC frequency (CPUID leaf 0x15/0x16)
+    // Feature words as CPUID.1:EDX/ECX, CPUID.7.0:EBX/ECX/EDX and CPUID.80000001:EDX/ECX.
+    u32 f1_edx = 0, f1_ecx = 0, f7_ebx = 0, f7_ecx = 0, f7_edx = 0, e1_edx = 0, e1_ecx = 0;
+
+    static CpuModel flint_default();  // what the interpreter implements today
+    // The host's vendor, family, model and stepping with flint_default()'s features: for
+    // differential tests that compare vendor-dependent behaviour against the host.
+    static CpuModel host_like();
+};
+
+class Cpu {
+public:
+    Cpu(Bus& bus, const CpuModel& model);
+    ~Cpu();
+    Cpu(const Cpu&) = delete;
+    Cpu& operator=(const Cpu&) = delete;
+
+    // Architectural state. RFLAGS is best read/written through rflags()/set_rflags()
+    // (state().rflags is synchronised at step()/run() boundaries).
+    CpuState& state() { return m_state; }
+    u64 rflags() const { return m_flags.value(); }
+    void set_rflags(u64 value);
+
+    // Decoding mode (the code segment's default size). Part 2 derives it from CR0/EFER/CS.
+    // Also sets CS.L/CS.D and SS.B to the flat values of that mode and drops decoded code.
+    void set_mode(CpuMode mode);
+    CpuMode mode() const { return m_mode; }
+
+    Event step() { return run(1); }
+    Event run(u64 max_insns);
+    u64 retired() const { return m_retired; }  // instructions retired since construction
+
+    // Drop decoded instructions and cached translations (after the host changed memory
+    // behind the CPU's back, or the bus's page pointers changed).
+    void flush_tlb();
+    // Must be called when anything but this CPU writes guest RAM that may hold code
+    // (device DMA, the loader, another vCPU): the CPU only sees its own writes.
+    void invalidate_code(u64 gpa, u64 len);
+
+    const CpuModel& model() const { return m_model; }
+
+    // ---------------------------------------------------------------------------------
+    // Interpreter internals, used by the instruction handlers through x86/exec.h. Not for
+    // the VMM. Inline because they are the interpreter's hot path (written for speed).
+
+    u64& gpr(unsigned r) { return m_state.gpr[r]; }
+    // Register operand by decoder register code (16-19 = AH/CH/DH/BH for byte operands).
+    u64 reg(u8 code, unsigned size) const {
+        if (size == 1)
+            return code >= kHighByteReg ? (m_state.gpr[code - kHighByteReg] >> 8) & 0xff
+                                        : m_state.gpr[code] & 0xff;
+        return m_state.gpr[code] & size_mask(size);
+    }
+    // Writes follow x86 rules: 8/16-bit writes merge, 32-bit writes zero-extend.
+    void set_reg(u8 code, unsigned size, u64 v) {
+        switch (size) {
+        case 1:
+            if (code >= kHighByteReg) {
+                u64& r = m_state.gpr[code - kHighByteReg];
+                r = (r & ~u64{0xff00}) | ((v & 0xff) << 8);
+            } else {
+                u64& r = m_state.gpr[code];
+                r = (r & ~u64{0xff}) | (v & 0xff);
+            }
+            break;
+        case 2: m_state.gpr[code] = (m_state.gpr[code] & ~u64{0xffff}) | (v & 0xffff); break;
+        case 4: m_state.gpr[code] = v & 0xffffffff; break;
+        default: m_state.gpr[code] = v; break;
+        }
+    }
+
+    // RIP already points past the executing instruction (the loop advances it first), so
+    // RIP-relative addressing reads it through the register table like any base register.
+    u64 rip() const { return m_state.rip; }
+    u64 insn_rip() const { return m_insn_rip; }
+    // Near branch: the target is truncated to the operand size; a non-canonical 64-bit
+    // target faults with #GP(0) at the branch.
+    bool jump(u64 target, unsigned opsize) {
+        target &= size_mask(opsize);
+        if (opsize == 8 && !canonical(target)) return fail(Event::exception(Vector::GP, 0));
+        m_state.rip = target;
+        return true;
+    }
+
+    LazyFlags& flags() { return m_flags; }
+    const LazyFlags& flags() const { return m_flags; }
+
+    u64 effective_address(const Insn& in) const {
+        u64 a = *m_ea_reg[in.base] + (*m_ea_reg[in.index] << in.scale) + static_cast<u64>(in.disp);
+        return a & size_mask(in.addrsize);
+    }
+    u64 linear(unsigned seg, u64 offset) const { return (m_seg_base[seg] + offset) & m_lin_mask; }
+    u64 linear(const Insn& in) const { return linear(in.seg, effective_address(in)); }
+
+    // Memory by linear address, 1/2/4/8 bytes. False means a fault is pending (fault()):
+    // the handler must return it without changing any more state.
+    bool read_mem(u64 lin, unsigned size, u64& out) {
+        const TlbEntry& e = m_rtlb[(lin >> 12) % kTlbEntries];
+        u64 off = lin & kPageMask;
+        if (e.tag == lin - off && off + size <= kPageSize) [[likely]] {
+            out = load(e.host + off, size);
+            return true;
+        }
+        return read_slow(lin, size, out);
+    }
+    bool write_mem(u64 lin, unsigned size, u64 v) {
+        const TlbEntry& e = m_wtlb[(lin >> 12) % kTlbEntries];
+        u64 off = lin & kPageMask;
+        if (e.tag == lin - off && off + size <= kPageSize) [[likely]] {
+            store(e.host + off, size, v);
+            return true;
+        }
+        return write_slow(lin, size, v);
+    }
+    // Checks that [lin, lin+size) is writable without writing (for multi-part stores that
+    // must not be left half done).
+    bool probe_write(u64 lin, unsigned size);
+
+    // Stack of the current stack-address size (SS.B, or 64-bit). RSP changes only when
+    // the access succeeds.
+    unsigned stack_size() const { return m_stack_size; }
+    bool push(u64 v, unsigned size) {
+        const u64 sp = (m_state.gpr[kRsp] - size) & size_mask(m_stack_size);
+        if (!write_mem(linear(kSs, sp), size, v)) return false;
+        set_reg(kRsp, m_stack_size, sp);
+        return true;
+    }
+    bool pop(unsigned size, u64& out) {
+        const u64 sp = m_state.gpr[kRsp] & size_mask(m_stack_size);
+        if (!read_mem(linear(kSs, sp), size, out)) return false;
+        set_reg(kRsp, m_stack_size, sp + size);
+        return true;
+    }
+    // RSP += delta within the stack-address size (RET imm16, LEAVE, POP to memory).
+    void adjust_sp(u64 delta) { set_reg(kRsp, m_stack_size, m_state.gpr[kRsp] + delta); }
+    // Reads the stack slot `offset` bytes above RSP without popping.
+    bool peek(u64 offset, unsigned size, u64& out) {
+        return read_mem(linear(kSs, (m_state.gpr[kRsp] + offset) & size_mask(m_stack_size)), size, out);
+    }
+
+    // Records a fault for the handler to return: `return cpu.fail(...)` style helpers.
+    bool fail(Event e) {
+        m_fault = e;
+        return false;
+    }
+    Event fault() const { return m_fault; }
+
+    // Segment register load. Real mode computes the base from the selector; protected
+    // modes will read descriptors in part 2.
+    void load_segment(Seg s, u16 selector);
+
+    Bus& bus() { return m_bus; }
+    u64 tsc() const;
+    u32 tsc_aux() const { return m_tsc_aux; }
+
+    static constexpr u64 size_mask(unsigned size) { return ~u64{0} >> (64 - 8 * size); }
+    static constexpr bool canonical(u64 a) { return static_cast<u64>(static_cast<i64>(a << 16) >> 16) == a; }
+
+private:
+    static constexpr u8 kRsp = static_cast<u8>(Reg::Rsp);
+    static constexpr unsigned kSs = static_cast<unsigned>(Seg::Ss);
+
+    struct TlbEntry {
+        u64 tag = 1;  // page address; 1 never matches (not page aligned)
+        u8* host = nullptr;
+    };
+    static constexpr unsigned kTlbEntries = 256;
+
+    static u64 load(const u8* p, unsigned size) {
+        switch (size) {
+        case 1: return *p;
+        case 2: return load_le<u16>(p);
+        case 4: return load_le<u32>(p);
+        default: return load_le<u64>(p);
+        }
+    }
+    static void store(u8* p, unsigned size, u64 v) {
+        switch (size) {
+        case 1: *p = static_cast<u8>(v); break;
+        case 2: store_le(p, static_cast<u16>(v)); break;
+        case 4: store_le(p, static_cast<u32>(v)); break;
+        default: store_le(p, v); break;
+        }
+    }
+
+    // memory.cpp: slow paths (TLB fill, page-crossing, MMIO, faults, code invalidation).
+    bool read_slow(u64 lin, unsigned size, u64& out);
+    bool write_slow(u64 lin, unsigned size, u64 v);
+    bool read_bytes(u64 lin, u8* dst, unsigned n, u32 fetch);
+    bool write_page(u64 lin, const u8* src, unsigned n);
+    u8* ram_for_read(u64 page);
+    u8* ram_for_write(u64 page);
+    bool check_canonical(u64 lin);
+    void drop_code_page(u64 page);
+
+    // cpu.cpp / interp.cpp
+    void sync_from_state();
+    void sync_to_state();
+    void refresh_code_page();
+    void evict_write(u64 page);
+    Insn* fetch_decoded(u64 lin, Event& ev);
+    Event decode_at(u64 lin, Insn& out, bool& spills);
+
+    Bus& m_bus;
+    CpuModel m_model;
+    CpuState m_state;
+    LazyFlags m_flags;
+    CpuMode m_mode = CpuMode::Long64;
+    u64 m_exported_rflags = rflags::Fixed1;
+
+    u64 m_retired = 0;
+    u64 m_insn_rip = 0;
+    Event m_fault;
+
+    // Address generation: GPRs, then the RIP slot (kRipReg) and a zero slot (kNoReg).
+    std::array<const u64*, kNoReg + 1> m_ea_reg{};
+    u64 m_zero = 0;
+    std::array<u64, kSegCount> m_seg_base{};  // effective: 0 for ES/CS/SS/DS in 64-bit mode
+    u64 m_lin_mask = ~u64{0};
+    u64 m_ip_mask = ~u64{0};
+    unsigned m_stack_size = 8;
+
+    std::array<TlbEntry, kTlbEntries> m_rtlb{};
+    std::array<TlbEntry, kTlbEntries> m_wtlb{};
+    CodeCache m_code;
+    CodePage* m_cur_code = nullptr;  // page of the last fetch, re-looked-up on epoch change
+    u64 m_cur_code_tag = 1;
+    u64 m_cur_epoch = 0;
+    Insn m_uncached;  // instruction fetched from MMIO: decoded every time
+
+    i64 m_tsc_epoch_ns = 0;
+    u32 m_tsc_aux = 0;
+};
+
+}  // namespace flint::x86

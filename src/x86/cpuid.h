@@ -1,0 +1,48 @@
+#pragma once
+// CPUID as a pure function of the CPU model, and the feature bits Flint knows by name.
+// A bit may be set in CpuModel::flint_default() only once every instruction it announces
+// executes (tests/x86/cpuid_test.cpp checks the ones with a probe instruction).
+#include "x86/cpu.h"
+
+namespace flint::x86 {
+
+namespace cpuid_bits {
+// Leaf 1 EDX.
+inline constexpr u32 FPU = 1u << 0;
+inline constexpr u32 TSC = 1u << 4;
+inline constexpr u32 MSR = 1u << 5;
+inline constexpr u32 CX8 = 1u << 8;
+inline constexpr u32 CMOV = 1u << 15;
+inline constexpr u32 CLFSH = 1u << 19;
+inline constexpr u32 MMX = 1u << 23;
+inline constexpr u32 FXSR = 1u << 24;
+inline constexpr u32 SSE = 1u << 25;
+inline constexpr u32 SSE2 = 1u << 26;
+// Leaf 1 ECX.
+inline constexpr u32 SSE3 = 1u << 0;
+inline constexpr u32 CX16 = 1u << 13;
+inline constexpr u32 MOVBE = 1u << 22;
+inline constexpr u32 POPCNT = 1u << 23;
+inline constexpr u32 HYPERVISOR = 1u << 31;
+// Leaf 7.0 EBX.
+inline constexpr u32 BMI1 = 1u << 3;
+// Leaf 0x80000001 EDX.
+inline constexpr u32 SYSCALL = 1u << 11;
+inline constexpr u32 NX = 1u << 20;
+inline constexpr u32 RDTSCP = 1u << 27;
+inline constexpr u32 LM = 1u << 29;
+// Leaf 0x80000001 ECX.
+inline constexpr u32 LAHF_LM = 1u << 0;
+inline constexpr u32 ABM = 1u << 5;  // LZCNT
+}  // namespace cpuid_bits
+
+struct CpuidResult {
+    u32 eax = 0, ebx = 0, ecx = 0, edx = 0;
+};
+
+inline constexpr u32 kMaxBasicLeaf = 0x16;
+inline constexpr u32 kMaxExtendedLeaf = 0x80000008;
+
+CpuidResult cpuid_query(const CpuModel& model, u32 leaf, u32 subleaf);
+
+}  // namespace flint::x86

@@ -1,0 +1,122 @@
+#pragma once
+// Internal data: the two- and three-byte opcode maps (0F, 0F 38, 0F 3A) and the rows a
+// mandatory prefix selects (Intel SDM vol. 2, appendix A, tables ). SSE/MMX
+// rows exist only so that their length decodes right; they execute #UD until SSE lands.
+#include "x86/opcode_rows.h"
+
+namespace flint::x86::rows {
+
+constexpr std::array<OpRow, 256> build_0f() {
+    std::array<OpRow, 256> t{};
+    // Default for the SSE/MMX space: ModRM, no immediate.
+    for (unsigned x = 0x10; x < 0x100; ++x) t[x] = U("sse", Form::E);
+    t[0x00] = G(kGrp6, Size::W);
+    t[0x01] = G(kGrp7, Size::V);
+    t[0x02] = U("lar", Form::G_E);
+    t[0x03] = U("lsl", Form::G_E);
+    t[0x05] = U("syscall", Form::None);
+    t[0x06] = U("clts", Form::None);
+    t[0x07] = U("sysret", Form::None);
+    t[0x08] = U("invd", Form::None);
+    t[0x09] = U("wbinvd", Form::None);
+    t[0x0b] = R(op_ud, "ud2", Form::None, Size::V);
+    t[0x0d] = R(op_nop, "nop", Form::E, Size::V);  // PREFETCHW on AMD, hint NOP on Intel
+    // 0F 18-1F: prefetch hints and reserved hint NOPs (incl. ENDBR32/64 as F3 0F 1E).
+    for (unsigned x = 0x18; x <= 0x1f; ++x) t[x] = R(op_nop, "nop", Form::E, Size::V);
+    for (unsigned x = 0x20; x <= 0x23; ++x) t[x] = U("mov_crdr", Form::G_E, Size::F64, ImmKind::None, kModIsReg);
+    for (unsigned x = 0x24; x <= 0x27; ++x) t[x] = kInvalidRow;
+    t[0x30] = U("wrmsr", Form::None);
+    t[0x31] = R(op_rdtsc, "rdtsc", Form::None, Size::V);
+    t[0x32] = U("rdmsr", Form::None);
+    t[0x33] = U("rdpmc", Form::None);
+    t[0x34] = U("sysenter", Form::None);
+    t[0x35] = U("sysexit", Form::None);
+    t[0x36] = kInvalidRow;
+    t[0x37] = U("getsec", Form::None);
+    t[0x38] = kInvalidRow;  // escapes, consumed by the decoder
+    t[0x3a] = kInvalidRow;
+    for (unsigned x = 0x39; x <= 0x3f; ++x)
+        if (x != 0x3a) t[x] = kInvalidRow;
+    for (unsigned cc = 0; cc < 16; ++cc) {
+        const auto c = static_cast<u8>(cc);
+        t[0x40 + cc] = R(op_cmovcc, "cmovcc", Form::G_E, Size::V, ImmKind::None, 0, c);
+        t[0x80 + cc] = R(op_jcc, "jcc", Form::None, Size::F64, ImmKind::Jz, 0, c);
+        t[0x90 + cc] = R(op_setcc, "setcc", Form::E, Size::B, ImmKind::None, 0, c);
+    }
+    for (unsigned x = 0x70; x <= 0x73; ++x) t[x] = U("sse", Form::E, Size::V, ImmKind::B);
+    t[0x77] = U("emms", Form::None);
+    const auto fs = static_cast<u8>(Seg::Fs), gs = static_cast<u8>(Seg::Gs);
+    t[0xa0] = R(op_push_seg, "push", Form::None, Size::D64, ImmKind::None, 0, fs);
+    t[0xa1] = R(op_pop_seg, "pop", Form::None, Size::D64, ImmKind::None, 0, fs);
+    t[0xa2] = R(op_cpuid, "cpuid", Form::None, Size::V);
+    t[0xa3] = U("bt", Form::E_G);                          // exec_bit.cpp: op_bt ext 0
+    t[0xa4] = U("shld", Form::E_G, Size::V, ImmKind::B);   // exec_shift.cpp: op_shld
+    t[0xa5] = R(op_unimplemented, "shld", Form::E_G, Size::V, ImmKind::None, 0, 0, insn_flags::CountCl);
+    t[0xa6] = kInvalidRow;
+    t[0xa7] = kInvalidRow;
+    t[0xa8] = R(op_push_seg, "push", Form::None, Size::D64, ImmKind::None, 0, gs);
+    t[0xa9] = R(op_pop_seg, "pop", Form::None, Size::D64, ImmKind::None, 0, gs);
+    t[0xaa] = U("rsm", Form::None);
+    t[0xab] = U("bts", Form::E_G, Size::V, ImmKind::None, kLock);  // op_bt ext 1
+    t[0xac] = U("shrd", Form::E_G, Size::V, ImmKind::B);           // op_shrd
+    t[0xad] = R(op_unimplemented, "shrd", Form::E_G, Size::V, ImmKind::None, 0, 0, insn_flags::CountCl);
+    t[0xae] = G(kGrp15, Size::V);
+    t[0xaf] = U("imul", Form::G_E);  // exec_muldiv.cpp: op_imul2
+    t[0xb0] = R(op_cmpxchg, "cmpxchg", Form::E_G, Size::B, ImmKind::None, kLock);
+    t[0xb1] = R(op_cmpxchg, "cmpxchg", Form::E_G, Size::V, ImmKind::None, kLock);
+    t[0xb2] = U("lss", Form::G_M);
+    t[0xb3] = U("btr", Form::E_G, Size::V, ImmKind::None, kLock);  // op_bt ext 2
+    t[0xb4] = U("lfs", Form::G_M);
+    t[0xb5] = U("lgs", Form::G_M);
+    t[0xb6] = R(op_movzx, "movzx", Form::G_Eb, Size::V);
+    t[0xb7] = R(op_movzx, "movzx", Form::G_Ew, Size::V);
+    t[0xb8] = kInvalidRow;  // JMPE; F3 0F B8 is POPCNT
+    t[0xb8].attr = kPrefixed;
+    t[0xb9] = R(op_ud, "ud1", Form::G_E, Size::V);
+    t[0xba] = G(kGrp8, Size::V, ImmKind::B);
+    t[0xbb] = U("btc", Form::E_G, Size::V, ImmKind::None, kLock);  // op_bt ext 3
+    t[0xbc] = U("bsf", Form::G_E, Size::V, ImmKind::None, kPrefixed);  // op_bsf
+    t[0xbd] = U("bsr", Form::G_E, Size::V, ImmKind::None, kPrefixed);  // op_bsr
+    t[0xbe] = R(op_movsx, "movsx", Form::G_Eb, Size::V);
+    t[0xbf] = R(op_movsx, "movsx", Form::G_Ew, Size::V);
+    t[0xc0] = R(op_xadd, "xadd", Form::E_G, Size::B, ImmKind::None, kLock);
+    t[0xc1] = R(op_xadd, "xadd", Form::E_G, Size::V, ImmKind::None, kLock);
+    t[0xc2] = U("sse", Form::E, Size::V, ImmKind::B);
+    t[0xc3] = U("movnti", Form::M_G, Size::Y);
+    for (unsigned x = 0xc4; x <= 0xc6; ++x) t[x] = U("sse", Form::E, Size::V, ImmKind::B);
+    t[0xc7] = G(kGrp9, Size::V);
+    for (unsigned r = 0; r < 8; ++r) t[0xc8 + r] = U("bswap", Form::Z);  // op_bswap
+    t[0xff] = R(op_ud, "ud0", Form::G_E, Size::V);
+    return t;
+}
+
+constexpr std::array<OpRow, 256> build_0f38() {
+    std::array<OpRow, 256> t{};
+    for (auto& r : t) r = U("sse", Form::E);
+    t[0xf0] = R(op_movbe, "movbe", Form::G_M, Size::V, ImmKind::None, kPrefixed);
+    t[0xf1] = R(op_movbe, "movbe", Form::M_G, Size::V, ImmKind::None, kPrefixed);
+    return t;
+}
+
+constexpr std::array<OpRow, 256> build_0f3a() {
+    std::array<OpRow, 256> t{};
+    for (auto& r : t) r = U("sse", Form::E, Size::V, ImmKind::B);
+    return t;
+}
+
+constexpr u16 op0f(unsigned b) { return static_cast<u16>(static_cast<unsigned>(OpMap::Map0F) << 8 | b); }
+constexpr u16 op0f38(unsigned b) { return static_cast<u16>(static_cast<unsigned>(OpMap::Map0F38) << 8 | b); }
+
+// F2/F3 select these rows before 66 does (the SDM's precedence for mandatory prefixes).
+inline constexpr PrefixedRow kPrefixedRows[] = {
+    {0xf3, 0x90, R(op_pause, "pause", Form::None, Size::V)},
+    {0xf3, op0f(0xb8), U("popcnt", Form::G_E)},  // exec_bit.cpp: op_popcnt
+    {0xf3, op0f(0xbc), U("tzcnt", Form::G_E)},   // op_tzcnt
+    {0xf3, op0f(0xbd), U("lzcnt", Form::G_E)},   // op_lzcnt
+    {0xf2, op0f38(0xf0), U("crc32", Form::G_Eb, Size::Y)},
+    {0xf2, op0f38(0xf1), U("crc32", Form::G_E, Size::Y)},
+    {0xf3, op0f38(0xf0), kInvalidRow},
+    {0xf3, op0f38(0xf1), kInvalidRow},
+};
+
+}  // namespace flint::x86::rows
