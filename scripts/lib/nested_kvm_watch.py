@@ -1,0 +1,385 @@
+#!/usr/bin/env python3
+"""Host side of scripts/nested-kvm: boots L1 under QEMU TCG and follows its serial console.
+
+Not meant to be run by hand (scripts/nested-kvm builds the L1 image and passes the paths),
+but --help lists the options. Exit status: 0 pass, 1 fail or timeout, 2 usage error.
+"""
+import argparse
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+
+PROG = "nested-kvm"
+
+# (marker regex, stage entered when it is seen, what it proves). Order matters.
+STAGES = [
+    (None, "L1 boot", "QEMU started, L1 kernel booting"),
+    (re.compile(rb"^L1-INIT\b", re.M), "L1 kvm", "L1 init running, loading kvm modules"),
+    (re.compile(rb"^L1-KVM-READY\b", re.M), "VMM start", "L1 has /dev/kvm"),
+    (re.compile(rb"^L1-FLINT-START\b", re.M), "L2 boot",
+     "L1 has /dev/kvm, {runner} started, no output from the L2 kernel yet"),
+    (re.compile(rb"Linux version \S+(?=\s)"), "L2 boot",
+     "L1 has /dev/kvm, {runner} started, L2 kernel printing, no FLINT-GUEST-READY"),
+    (re.compile(rb"FLINT-GUEST-READY"), "L2 ready",
+     "L1 has /dev/kvm, {runner} started, L2 printed FLINT-GUEST-READY"),
+]
+I_KVM_READY, I_VMM_STARTED, I_L2_KERNEL, I_L2_READY = 2, 3, 4, 5
+EXIT_RE = re.compile(rb"L1-FLINT-EXIT=(\d+)")
+FAIL_RE = re.compile(rb"^L1-FAIL=([^\r\n]*)\r?\n", re.M)
+KVMCHECK_RE = re.compile(rb"^L1-KVM-CHECK ([^\r\n]*)\r?\n", re.M)
+PANIC_RE = re.compile(rb"Kernel panic - not syncing: ?(.*)")
+
+
+def say(msg):
+    print(f"{PROG}: {msg}", file=sys.stderr, flush=True)
+
+
+class Console:
+    """QEMU's serial stream: accumulates bytes, mirrors them to the log, finds markers."""
+
+    def __init__(self, proc, log, echo):
+        self.proc = proc
+        self.log = log
+        self.echo = echo
+        self.buf = b""
+        self.eof = False
+
+    def pump(self, timeout):
+        """Reads whatever arrives within timeout seconds. Returns False at EOF."""
+        if self.eof:
+            return False
+        fd = self.proc.stdout.fileno()
+        ready, _, _ = select.select([fd], [], [], max(0.0, timeout))
+        if not ready:
+            return True
+        data = os.read(fd, 65536)
+        if not data:
+            self.eof = True
+            return False
+        self.buf += data
+        self.log.write(data)
+        self.log.flush()
+        if self.echo:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        return True
+
+    def type(self, text, delay=0.02):
+        """Types text one byte at a time: a VMM's emulated UART may have no flow control."""
+        for ch in text.encode():
+            self.proc.stdin.write(bytes([ch]))
+            self.proc.stdin.flush()
+            time.sleep(delay)
+
+
+BENCH_RE = re.compile(rb"^BENCH vmm=(\S+) run=(\d+) ready_ms=(\S+) exit_ms=(\S+) maxrss_kb=(\d+) status=(\d+)\r?\n", re.M)
+
+
+MARK_RE = re.compile(rb"BOOT-TIMER (start|ready|exit)\r?\n")
+
+
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+def run_bench(a, append):
+    """bench/kvm-boot: L1 boots L2 a.bench times with each VMM and prints BENCH lines."""
+    append += f" l1.bench={a.bench}"
+    cmd = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-m", "2G", "-smp", "1",
+           "-nographic", "-no-reboot", "-kernel", a.kernel, "-initrd", a.initrd, "-append", append]
+    log = open(a.log, "wb")
+    log.write(("# " + " ".join(cmd) + "\n").encode())
+    say(f"bench: booting L1 under QEMU TCG, {a.bench} boots each of {a.runner_name} and qemu; "
+        f"timeout {a.timeout} s; log: {a.log}")
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    con = Console(proc, log, a.echo)
+    results = []
+    bench_pos = 0      # buffer offset past the last BENCH line read
+    mark_pos = 0       # same for BOOT-TIMER marks
+    marks = {}         # host times of the current boot's start/ready/exit marks
+    kvm_said = False
+    failure = None
+    done = False
+    try:
+        while True:
+            left = t0 + a.timeout - time.monotonic()
+            if left <= 0:
+                failure = f"timed out after {a.timeout} s with {len(results)} of {2 * a.bench} boots done"
+                break
+            alive = con.pump(min(0.5, left))
+            m = FAIL_RE.search(con.buf)
+            if m:
+                failure = f"L1 reported: {m.group(1).decode(errors='replace').strip()}"
+                break
+            if not kvm_said and b"L1-KVM-READY" in con.buf:
+                kvm_said = True
+                say(f"[{time.monotonic() - t0:6.1f} s] L1-KVM-READY")
+            now = time.monotonic()
+            for m in MARK_RE.finditer(con.buf, mark_pos):
+                mark_pos = m.end()
+                what = m.group(1).decode()
+                if what == "start":
+                    marks = {}
+                marks[what] = now
+            for m in BENCH_RE.finditer(con.buf, bench_pos):
+                bench_pos = m.end()
+                vmm, run = m.group(1).decode(), int(m.group(2))
+                l1_ready, rss, status = float(m.group(3)), int(m.group(5)), int(m.group(6))
+                # Times on the host's clock; L1's own clock (emulated TSC) drifts under load.
+                ready = (marks["ready"] - marks["start"]) * 1000 if l1_ready >= 0 and "ready" in marks else -1.0
+                exit_ms = (marks.get("exit", now) - marks.get("start", now)) * 1000
+                results.append((vmm, run, ready, exit_ms, rss, status))
+                say(f"[{now - t0:6.1f} s] run {run} {vmm:5}: ready {ready / 1000:7.2f} s, "
+                    f"exit {exit_ms / 1000:7.2f} s, peak RSS {rss / 1024:6.1f} MiB, status {status} "
+                    f"(L1 clock: ready {l1_ready / 1000:.2f} s)")
+            if b"L1-BENCH-DONE" in con.buf:
+                done = True
+                break
+            if not alive:
+                failure = f"QEMU exited (status {proc.poll()}) before L1-BENCH-DONE"
+                break
+    finally:
+        end = time.monotonic() + (10 if done else 0)
+        while proc.poll() is None and time.monotonic() < end:
+            con.pump(0.2)
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+        log.close()
+
+    bad = [r for r in results if r[5] != 0 or r[2] < 0]
+    if bad and failure is None:
+        failure = f"{len(bad)} boot(s) failed or never printed FLINT-GUEST-READY (see BENCH lines in the log)"
+    stats = {}
+    for vmm in ("flint", "qemu"):
+        ok = [r for r in results if r[0] == vmm and r[5] == 0 and r[2] >= 0]
+        if ok:
+            stats[vmm] = (median([r[2] for r in ok]) / 1000, median([r[3] for r in ok]) / 1000,
+                          median([r[4] for r in ok]) / 1024, len(ok))
+    label = {"flint": a.runner_name, "qemu": "qemu -M microvm"}
+    print(f"{'vmm':24} {'boots':>5} {'ready (s)':>10} {'exit (s)':>9} {'peak RSS (MiB)':>15}")
+    for vmm, (rd, ex, rss, n) in stats.items():
+        print(f"{label[vmm]:24} {n:5d} {rd:10.2f} {ex:9.2f} {rss:15.1f}")
+    if "flint" in stats and "qemu" in stats:
+        f, q = stats["flint"], stats["qemu"]
+        print(f"ratio {label['flint']}/qemu: ready {f[0] / q[0]:.2f}x, peak RSS {f[2] / q[2]:.2f}x  "
+              f"(medians; L2 under KVM nested in QEMU TCG: compare ratios, not absolute times)")
+    if failure:
+        say(f"FAIL: {failure}")
+        say(f"console log: {a.log}")
+        return 1
+    if not a.keep_log:
+        os.unlink(a.log)
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(prog="nested_kvm_watch.py", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--kernel", required=True, help="L1 kernel (bzImage)")
+    ap.add_argument("--initrd", required=True, help="L1 initramfs (cpio)")
+    ap.add_argument("--log", required=True, help="where to write the console log")
+    ap.add_argument("--timeout", type=int, default=300, help="seconds before giving up")
+    ap.add_argument("--guest-version", required=True, help="expected `uname -r` of L2")
+    ap.add_argument("--interactive-check", action="store_true", help="type commands into L2's shell")
+    ap.add_argument("--keep-log", action="store_true", help="keep the log on success")
+    ap.add_argument("--runner-name", default="flint", help="name of the VMM in messages")
+    ap.add_argument("--bench", type=int, default=0, metavar="N",
+                    help="bench mode: N timed L2 boots each with flint and QEMU inside L1")
+    ap.add_argument("--echo", action="store_true", default=os.environ.get("FLINT_NESTED_ECHO") == "1",
+                    help="mirror the console to stdout (or FLINT_NESTED_ECHO=1)")
+    a = ap.parse_args()
+
+    append = "console=ttyS0 tsc_early_khz=2000000 tsc=reliable panic=-1"
+    if a.interactive_check:
+        append += " l1.interactive"
+    if a.bench:
+        return run_bench(a, append)
+    cmd = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-m", "2G", "-smp", "1",
+           "-nographic", "-no-reboot", "-kernel", a.kernel, "-initrd", a.initrd, "-append", append]
+
+    os.makedirs(os.path.dirname(os.path.abspath(a.log)), exist_ok=True)
+    log = open(a.log, "wb")
+    log.write(("# " + " ".join(cmd) + "\n").encode())
+    log.flush()
+
+    say(f"booting L1 under QEMU TCG (-cpu max), timeout {a.timeout} s; console log: {a.log}")
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if a.interactive_check else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    con = Console(proc, log, a.echo)
+    runner = a.runner_name
+
+    stage = 0          # index into STAGES of the stage we are in
+    pos = 0            # how far markers were searched in con.buf
+    timings = []       # (marker, seconds)
+    exit_status = None
+    failure = None
+    checks = []        # interactive: list of (name, ok)
+    deadline = t0 + a.timeout
+
+    def elapsed():
+        return time.monotonic() - t0
+
+    def stage_desc():
+        name, what = STAGES[stage][1], STAGES[stage][2].format(runner=runner)
+        return name, what
+
+    # Interactive script: (text to type once the prompt shows, regex the answer must match).
+    version = re.escape(a.guest_version.encode())
+    script = [
+        ("uname -r", re.compile(rb"^\s*" + version + rb"\s*$", re.M), "uname -r = " + a.guest_version),
+        ("echo $((6*7))", re.compile(rb"^\s*42\s*$", re.M), "echo $((6*7)) = 42"),
+    ]
+    prompt_re = re.compile(rb"# $|# \x1b\[6n$")
+    step = 0           # interactive: next command index; len(script) -> poweroff sent
+    step_from = 0      # buf offset where the current answer may start
+    step_deadline = None
+    typed_poweroff = False
+
+    try:
+        while True:
+            now = time.monotonic()
+            if now >= deadline:
+                name, what = stage_desc()
+                failure = f"timed out after {a.timeout} s in stage '{name}' ({what})"
+                if stage == I_L2_READY and a.interactive_check:
+                    failure = (f"timed out after {a.timeout} s in stage 'L2 shell' ({what}; "
+                               f"passed: {', '.join(n for n, ok in checks if ok) or 'none'})")
+                break
+            alive = con.pump(min(0.5, deadline - now))
+            buf = con.buf
+
+            m = FAIL_RE.search(buf, pos)
+            if m:
+                failure = f"L1 reported: {m.group(1).decode(errors='replace').strip()}"
+                break
+            # Stage markers: several may arrive in one read.
+            while stage + 1 < len(STAGES):
+                m = STAGES[stage + 1][0].search(buf, pos)
+                if not m:
+                    break
+                stage += 1
+                pos = m.end()
+                marker = m.group(0).decode(errors="replace").strip()
+                if stage == I_L2_KERNEL:
+                    marker = "L2 kernel: " + marker
+                timings.append((marker, elapsed()))
+                say(f"[{elapsed():6.1f} s] {marker}")
+                if stage == I_L2_READY:
+                    step_from = pos
+            m = KVMCHECK_RE.search(buf)
+            if m and not any(n == "kvm-check" for n, _ in timings):
+                timings.append(("kvm-check", elapsed()))
+                say(f"[{elapsed():6.1f} s] L1 /dev/kvm probe: {m.group(1).decode(errors='replace').strip()}")
+
+            # Interactive conversation with L2's shell.
+            if a.interactive_check and stage == I_L2_READY and not typed_poweroff and alive:
+                if step < len(script):
+                    text, answer_re, label = script[step]
+                    if step_deadline is None:
+                        # wait for a prompt after the last answer
+                        if prompt_re.search(buf[step_from:]):
+                            con.type(text + "\r")
+                            step_deadline = time.monotonic() + 120
+                            step_from = len(con.buf)
+                    else:
+                        tail = buf[step_from:]
+                        # skip the echo of the typed command itself
+                        nl = tail.find(b"\n")
+                        if nl >= 0 and answer_re.search(tail[nl + 1:]):
+                            checks.append((label, True))
+                            say(f"[{elapsed():6.1f} s] L2 shell: {label} ok")
+                            step += 1
+                            step_from = len(buf)
+                            step_deadline = None
+                        elif time.monotonic() > step_deadline:
+                            checks.append((label, False))
+                            got = tail.decode(errors="replace").strip().replace("\r", "")[-200:]
+                            failure = f"L2 shell: expected {label}, got: {got!r}"
+                            break
+                elif prompt_re.search(buf[step_from:]):
+                    con.type("poweroff -f\r")
+                    typed_poweroff = True
+                    say(f"[{elapsed():6.1f} s] L2 shell: typed poweroff -f")
+
+            m = EXIT_RE.search(buf)
+            if m:
+                exit_status = int(m.group(1))
+                timings.append(("L1-FLINT-EXIT", elapsed()))
+                say(f"[{elapsed():6.1f} s] L1-FLINT-EXIT={exit_status}")
+                break
+            m = PANIC_RE.search(buf)
+            if m:
+                which = "L2" if stage >= I_VMM_STARTED else "L1"
+                failure = f"kernel panic ({which} likely) in stage '{stage_desc()[0]}': {m.group(1).decode(errors='replace').strip()[:120]}"
+                # keep reading a moment for context
+            if not alive:
+                break
+    finally:
+        # After L1-FLINT-EXIT, L1 powers itself off: give it a moment. Otherwise stop QEMU now.
+        end = time.monotonic() + (10 if exit_status is not None else 0)
+        while proc.poll() is None and time.monotonic() < end:
+            con.pump(0.2)
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+        while con.pump(0):
+            pass
+        log.close()
+
+    total = elapsed()
+    saw_ready = stage >= I_KVM_READY
+    saw_l2 = stage >= I_L2_READY
+    if failure is None:
+        if exit_status is None:
+            name, what = stage_desc()
+            failure = f"QEMU exited (status {proc.returncode}) in stage '{name}' ({what})"
+        elif not (saw_ready and saw_l2):
+            failure = f"{runner} exited with {exit_status} before L2 printed FLINT-GUEST-READY"
+        elif exit_status != 0:
+            failure = f"L2 booted but {runner} exited with status {exit_status} (want 0)"
+        elif a.interactive_check and len(checks) < len(script):
+            failure = f"L2 shell checks incomplete: {', '.join(n for n, _ in checks) or 'none'} of {len(script)}"
+
+    summary = ", ".join(f"{n} {t:.1f} s" for n, t in timings)
+    if failure:
+        say(f"FAIL: {failure}")
+        text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", con.buf).decode(errors="replace")
+        lines = [ln.strip() for ln in text.replace("\r", "\n").split("\n") if ln.strip()]
+        if lines:
+            say("last console lines:")
+            for ln in lines[-6:]:
+                print(f"    {ln[:200]}", file=sys.stderr)
+        if summary:
+            say(f"timeline: {summary}")
+        say(f"console log: {a.log}")
+        return 1
+    say(f"PASS in {total:.1f} s ({summary})")
+    if a.keep_log:
+        say(f"console log: {a.log}")
+    else:
+        os.unlink(a.log)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        say("interrupted")
+        sys.exit(130)
