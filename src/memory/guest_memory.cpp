@@ -62,6 +62,16 @@ u8* GuestMemory::host_ptr(u64 gpa, u64 len) const {
     return nullptr;
 }
 
+u64 GuestMemory::resident_bytes() const {
+    if (!m_base) return 0;
+    const u64 page = static_cast<u64>(::sysconf(_SC_PAGESIZE));
+    std::vector<unsigned char> vec((m_size + page - 1) / page);
+    if (::mincore(m_base, m_size, vec.data()) < 0) return 0;
+    u64 pages = 0;
+    for (unsigned char v : vec) pages += v & 1;
+    return pages * page;
+}
+
 bool GuestMemory::read(u64 gpa, std::span<u8> out) const {
     const u8* p = host_ptr(gpa, out.size());
     if (!p) return false;

@@ -39,6 +39,10 @@ public:
     std::span<const MemoryRegion> regions() const { return m_regions; }
     int fd() const { return m_fd.get(); }
 
+    // Bytes of guest RAM the host has actually backed (pages the guest or the loader
+    // touched), for reporting the VMM's own memory overhead.
+    u64 resident_bytes() const;
+
     // Host view of [gpa, gpa+len) when the whole range lies in one RAM region, else nullptr.
     u8* host_ptr(u64 gpa, u64 len) const;
 

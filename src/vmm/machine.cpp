@@ -3,6 +3,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <ctime>
 
 #include "acpi/config.h"
@@ -11,6 +12,7 @@
 #include "base/log.h"
 #include "boot/file.h"
 #include "boot/linux_loader.h"
+#include "boot/multiboot.h"
 #include "devices/legacy/cmos_rtc.h"
 #include "devices/legacy/debug_exit.h"
 #include "devices/legacy/i8042.h"
@@ -46,11 +48,7 @@ Result<void> Machine::build(const VmConfig& config) {
     if (efd < 0) return Error::from_errno("eventfd");
     m_stop_event.reset(efd);
 
-    boot::LinuxImage image;
-    image.kernel = FLINT_TRY(boot::read_file(config.kernel, "kernel"));
-    if (!config.initrd.empty()) image.initrd = FLINT_TRY(boot::read_file(config.initrd, "initrd"));
-    image.cmdline = config.cmdline;
-    auto boot_state = boot::load_linux(m_memory, image);
+    auto boot_state = load_kernel(config);
     if (!boot_state) return boot_state.error().context(fmt::format("booting {}", config.kernel));
 
     m_hypervisor = FLINT_TRY(hv::Hypervisor::open(config.accel));
@@ -72,6 +70,19 @@ Result<void> Machine::build(const VmConfig& config) {
     spdlog::debug("VM built: {} MiB, {} vCPU(s), accel {}", config.memory / MiB, config.cpus,
                   hv::accel_name(m_hypervisor->accel()));
     return ok();
+}
+
+Result<hv::CpuState> Machine::load_kernel(const VmConfig& config) {
+    std::vector<u8> kernel = FLINT_TRY(boot::read_file(config.kernel, "kernel"));
+    std::vector<u8> initrd;
+    if (!config.initrd.empty()) initrd = FLINT_TRY(boot::read_file(config.initrd, "initrd"));
+    // A Linux bzImage says so at 0x202; otherwise a multiboot header makes it a multiboot
+    // kernel (as with QEMU's -kernel), and anything else gets the bzImage diagnosis.
+    constexpr u64 kHdrSOffset = 0x202;
+    const bool bzimage = kernel.size() > kHdrSOffset + 4 && std::memcmp(kernel.data() + kHdrSOffset, "HdrS", 4) == 0;
+    if (!bzimage && boot::find_multiboot_header(kernel))
+        return boot::load_multiboot(m_memory, {std::move(kernel), std::move(initrd), config.cmdline});
+    return boot::load_linux(m_memory, {std::move(kernel), std::move(initrd), config.cmdline});
 }
 
 Result<void> Machine::add_legacy_devices() {

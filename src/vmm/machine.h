@@ -35,8 +35,10 @@ public:
 private:
     explicit Machine(GuestMemory memory) : m_memory(std::move(memory)) {}
     Result<void> build(const VmConfig& config);
+    Result<hv::CpuState> load_kernel(const VmConfig& config);
     Result<void> add_legacy_devices();
     void vcpu_thread(hv::Vcpu& vcpu);
+    void log_memory_usage() const;
     // Handles one exit; false when the vCPU must stop.
     bool handle_exit(hv::Vcpu& vcpu, const hv::VcpuExit& exit);
 

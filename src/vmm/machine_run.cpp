@@ -5,6 +5,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <thread>
 
 #include "base/log.h"
@@ -26,7 +27,30 @@ sigset_t stop_signals() {
     return set;
 }
 
+// Peak resident set of this process (VmHWM), in bytes; 0 when unknown.
+u64 peak_rss_bytes() {
+    std::FILE* f = std::fopen("/proc/self/status", "r");
+    if (!f) return 0;
+    char line[256];
+    u64 kib = 0;
+    while (std::fgets(line, sizeof line, f)) {
+        if (std::sscanf(line, "VmHWM: %lu kB", &kib) == 1) break;
+    }
+    std::fclose(f);
+    return kib * KiB;
+}
+
 }  // namespace
+
+void Machine::log_memory_usage() const {
+    // Guest RAM is never given back while the VM runs, so what is resident now is the
+    // most the guest touched; the rest of the peak is the VMM's own overhead.
+    const u64 peak = peak_rss_bytes();
+    const u64 guest = m_memory.resident_bytes();
+    spdlog::info("memory: peak RSS {:.1f} MiB, guest RAM resident {:.1f} MiB, VMM overhead {:.1f} MiB",
+                 static_cast<double>(peak) / MiB, static_cast<double>(guest) / MiB,
+                 static_cast<double>(peak > guest ? peak - guest : 0) / MiB);
+}
 
 int Machine::run() {
     sigset_t set = stop_signals();
@@ -58,6 +82,7 @@ int Machine::run() {
     for (auto& t : threads) t.join();
     m_console->stop_input();
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    log_memory_usage();
     return m_exit_status.load();
 }
 
