@@ -40,13 +40,63 @@ void Cpu::set_mode(CpuMode mode) {
         cs |= seg_attr::DefBig;
         ss |= seg_attr::DefBig;
     }
-    // Decoded instructions depend on the mode.
+    // Decoded instructions depend on the mode. The mode is forced: the control registers
+    // the caller set go with it as they are (no re-derivation at the next run()).
     m_code.clear();
+    if (m_state.cr0 != m_seen_cr0 || m_state.cr3 != m_seen_cr3 || m_state.cr4 != m_seen_cr4 ||
+        m_state.efer != m_seen_efer)
+        flush_translations(false);
+    m_seen_cr0 = m_state.cr0;
+    m_seen_cr3 = m_state.cr3;
+    m_seen_cr4 = m_state.cr4;
+    m_seen_efer = m_state.efer;
     sync_from_state();
+}
+
+void Cpu::derive_mode() {
+    set_mode_from_state();
+    refresh_derived();
+}
+
+// The hardware's rule: real mode without CR0.PE; 64-bit mode when long mode is active
+// and CS.L is set; otherwise CS.D picks 32- or 16-bit code.
+void Cpu::set_mode_from_state() {
+    const u16 cs = m_state.seg[static_cast<unsigned>(Seg::Cs)].attr;
+    CpuMode mode = CpuMode::Real;
+    if (m_state.cr0 & cr0::PE) {
+        if ((m_state.efer & efer::LMA) && (cs & seg_attr::Long))
+            mode = CpuMode::Long64;
+        else
+            mode = (cs & seg_attr::DefBig) ? CpuMode::Protected32 : CpuMode::Protected16;
+    }
+    if (mode != m_mode) {
+        m_mode = mode;
+        m_code.clear();  // decoded instructions depend on the mode
+    }
 }
 
 void Cpu::sync_from_state() {
     if (m_state.rflags != m_exported_rflags) set_rflags(m_state.rflags);
+    // Whoever changed the paging or mode configuration between calls (a loader, a
+    // snapshot restore) gets what a MOV to CR0/CR3/CR4 or WRMSR EFER would have done.
+    // Only CR0 and EFER decide the mode (CR4 feature bits, such as OSFXSR set by the
+    // differential tester with a forced mode, must not re-derive it).
+    if (m_state.cr0 != m_seen_cr0 || m_state.efer != m_seen_efer) {
+        flush_translations(false);
+        set_mode_from_state();
+    } else if (m_state.cr3 != m_seen_cr3 || m_state.cr4 != m_seen_cr4) {
+        flush_translations(false);
+    }
+    m_seen_cr0 = m_state.cr0;
+    m_seen_cr3 = m_state.cr3;
+    m_seen_cr4 = m_state.cr4;
+    m_seen_efer = m_state.efer;
+    refresh_derived();
+    // Between runs nothing executes: dropped code pages can be freed.
+    if (m_code.epoch() != m_cur_epoch) refresh_code_page();
+}
+
+void Cpu::refresh_derived() {
     const bool is64 = m_mode == CpuMode::Long64;
     for (unsigned s = 0; s < kSegCount; ++s)
         m_seg_base[s] = (is64 && s < static_cast<unsigned>(Seg::Fs)) ? 0 : m_state.seg[s].base;
@@ -55,7 +105,14 @@ void Cpu::sync_from_state() {
     m_ip_mask = is64 ? ~u64{0} : code16 ? 0xffff : 0xffffffff;
     const bool big_stack = m_state.seg[kSs].attr & seg_attr::DefBig;
     m_stack_size = is64 ? 8 : big_stack ? 4 : 2;
-    if (m_code.epoch() != m_cur_epoch) refresh_code_page();
+    // CPL is SS.DPL (as in a VMCS): it is right for conforming code segments too.
+    const unsigned cpl =
+        m_mode == CpuMode::Real ? 0 : (m_state.seg[kSs].attr & seg_attr::Dpl) >> seg_attr::DplShift;
+    if (cpl != m_cpl) {
+        m_cpl = cpl;
+        m_tlb_priv = cpl == 3 ? kUserTag : 0;
+        m_cur_code_tag = 1;  // the code page's translation was checked for the old CPL
+    }
 }
 
 void Cpu::sync_to_state() { m_state.rflags = m_exported_rflags = m_flags.value(); }
@@ -67,24 +124,9 @@ void Cpu::refresh_code_page() {
     m_code.collect();
 }
 
-void Cpu::load_segment(Seg s, u16 selector) {
-    const auto i = static_cast<unsigned>(s);
-    m_state.seg[i].selector = selector;
-    // FIXME: protected-mode loads read the descriptor (part 2); until then only the
-    // selector changes there.
-    if (m_mode == CpuMode::Real) m_state.seg[i].base = u64{selector} << 4;
-    m_seg_base[i] = (m_mode == CpuMode::Long64 && s < Seg::Fs) ? 0 : m_state.seg[i].base;
-}
-
 u64 Cpu::tsc() const {
     const auto ns = static_cast<unsigned __int128>(monotonic_ns() - m_tsc_epoch_ns);
     return static_cast<u64>(ns * m_model.tsc_hz / 1'000'000'000u) + m_state.tsc_offset;
-}
-
-void Cpu::flush_tlb() {
-    m_rtlb.fill(TlbEntry{});
-    m_wtlb.fill(TlbEntry{});
-    m_code.clear();
 }
 
 void Cpu::invalidate_code(u64 gpa, u64 len) {
@@ -96,13 +138,10 @@ void Cpu::invalidate_code(u64 gpa, u64 len) {
     }
 }
 
-void Cpu::evict_write(u64 page) {
-    TlbEntry& e = m_wtlb[(page >> 12) % kTlbEntries];
-    if (e.tag == page) e = TlbEntry{};
-}
-
 // Finds or decodes the instruction at linear address `lin`. Slow path of the loop below:
-// runs on a page change or the first execution of an instruction.
+// runs on a page change or the first execution of an instruction. Decoded code is kept
+// by physical page, looked up after translating the linear page, so a changed mapping
+// never runs stale code.
 Insn* Cpu::fetch_decoded(u64 lin, Event& ev) {
     if (m_mode == CpuMode::Long64 && !canonical(lin)) {
         ev = Event::exception(Vector::GP, 0);
@@ -110,10 +149,16 @@ Insn* Cpu::fetch_decoded(u64 lin, Event& ev) {
     }
     const u64 page = lin & ~kPageMask;
     const auto offset = static_cast<unsigned>(lin & kPageMask);
+    u8* host = nullptr;
+    u64 phys = 0;
+    if (!map_page(lin, Access::Fetch, host, phys)) {
+        ev = m_fault;
+        return nullptr;
+    }
     CodePage* cp = nullptr;
-    if (m_bus.ram_page(page) != nullptr) {
-        cp = &m_code.get_or_create(page);
-        evict_write(page);  // from now on writes to this page take the slow path
+    if (host != nullptr) {
+        if (!m_code.contains(phys)) evict_code_page_writes(phys);  // writes must see the code
+        cp = &m_code.get_or_create(phys);
         m_cur_code = cp;
         m_cur_code_tag = page;
         if (Insn* in = cp->find(offset)) return in;
@@ -121,22 +166,40 @@ Insn* Cpu::fetch_decoded(u64 lin, Event& ev) {
         m_cur_code_tag = 1;  // MMIO: never cached
     }
 
-    // Gather up to 15 bytes, stopping at the first byte nothing answers for.
+    // Gather up to 15 bytes, stopping at the first byte that cannot be fetched.
     u8 buf[kMaxInsnLen];
     unsigned n = 0;
+    Event miss = Event::page_fault(lin, pf_error::Fetch);
+    bool next_contiguous = true;  // the second page, if any, is RAM right after the first
     while (n < kMaxInsnLen) {
         const u64 a = (lin + n) & m_lin_mask;
-        const u64 pg = a & ~kPageMask;
         const auto want = static_cast<unsigned>(std::min<u64>(kMaxInsnLen - n, kPageSize - (a & kPageMask)));
-        if (const u8* host = m_bus.ram_page(pg)) {
-            std::memcpy(buf + n, host + (a & kPageMask), want);
-        } else if (!m_bus.mmio_read(a, std::span<u8>(buf + n, want))) {
-            break;
+        u8* h = host;
+        u64 ph = phys;
+        if (n > 0) {
+            if (m_mode == CpuMode::Long64 && !canonical(a)) {
+                miss = Event::exception(Vector::GP, 0);
+                break;
+            }
+            if (!map_page(a, Access::Fetch, h, ph)) {
+                miss = m_fault;
+                break;
+            }
+            next_contiguous = h != nullptr && ph == phys + kPageSize;
+        }
+        if (h != nullptr) {
+            std::memcpy(buf + n, h + (a & kPageMask), want);
+        } else if (!m_bus.mmio_read(ph | (a & kPageMask), std::span<u8>(buf + n, want))) {
+            if (!(m_state.cr0 & cr0::PG)) {
+                miss = Event::page_fault(a, pf_error::Fetch);
+                break;
+            }
+            std::memset(buf + n, 0xff, want);
         }
         n += want;
     }
     if (n == 0) {
-        ev = Event::page_fault(lin, pf_error::Fetch);
+        ev = miss;
         return nullptr;
     }
 
@@ -145,18 +208,21 @@ Insn* Cpu::fetch_decoded(u64 lin, Event& ev) {
     case DecodeStatus::Ok: break;
     case DecodeStatus::Invalid: ev = Event::exception(Vector::UD); return nullptr;
     case DecodeStatus::TooLong: ev = Event::exception(Vector::GP, 0); return nullptr;
-    case DecodeStatus::NeedBytes: ev = Event::page_fault((lin + n) & m_lin_mask, pf_error::Fetch); return nullptr;
+    case DecodeStatus::NeedBytes: ev = miss; return nullptr;
     }
-    if (cp == nullptr) {
+    const bool spills = offset + insn.len > kPageSize;
+    if (cp == nullptr || (spills && !next_contiguous)) {
+        // Not cacheable: MMIO, or a tail on a page mapped elsewhere (the code cache can
+        // only tie a page to its physical successor). Decoded on every execution.
         m_uncached = insn;
         return &m_uncached;
     }
-    if (offset + insn.len > kPageSize) {
+    if (spills) {
         // The tail lives on the next page: writes there must drop this instruction too.
-        const u64 next = (page + kPageSize) & m_lin_mask;
+        const u64 next = phys + kPageSize;
         cp->spills_into_next = true;
+        if (!m_code.contains(next)) evict_code_page_writes(next);
         m_code.get_or_create(next);
-        evict_write(next);
     }
     return &cp->add(offset, insn);
 }
@@ -169,6 +235,7 @@ Event Cpu::run(u64 max_insns) {
     sync_from_state();
     Event ev = Event::none();
     u64 n = 0;
+    if ((m_attention || m_halted) && !service_attention(ev)) n = max_insns;  // still halted, or shut down
     while (n < max_insns) {
         const u64 rip = m_state.rip;
         const u64 lin = (m_seg_base[static_cast<unsigned>(Seg::Cs)] + rip) & m_lin_mask;
@@ -177,7 +244,10 @@ Event Cpu::run(u64 max_insns) {
             in = m_cur_code->find(static_cast<unsigned>(lin & kPageMask));
         if (in == nullptr) [[unlikely]] {
             in = fetch_decoded(lin, ev);
-            if (in == nullptr) break;
+            if (in == nullptr) {
+                if (!after_event(ev)) break;
+                continue;
+            }
         }
         m_insn_rip = rip;
         m_state.rip = (rip + in->len) & m_ip_mask;
@@ -191,11 +261,17 @@ Event Cpu::run(u64 max_insns) {
             } else {
                 ++n;  // HLT and software interrupts complete
             }
-            break;
+            if (!after_event(ev)) break;
+            continue;
         }
         ++n;
-        if (m_code.epoch() != m_cur_epoch) [[unlikely]]
-            refresh_code_page();
+        if (m_code.epoch() != m_cur_epoch || m_attention) [[unlikely]] {
+            if (m_code.epoch() != m_cur_epoch) refresh_code_page();
+            if (m_attention) {
+                if (m_shadow > 0) --m_shadow;
+                if (!service_attention(ev)) break;
+            }
+        }
     }
     m_retired += n;
     if (m_code.epoch() != m_cur_epoch) refresh_code_page();

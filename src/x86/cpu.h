@@ -11,15 +11,24 @@
 // An Exception event leaves RIP at the faulting instruction and all state as the
 // hardware leaves it for a fault (traps such as INT3 leave RIP after the instruction and
 // set Event::trap). state() may be read and written freely between calls; the CPU picks
-// up changes (registers, RIP, RFLAGS, segment bases) when step()/run() starts.
+// up changes (registers, RIP, RFLAGS, segment bases, control registers and EFER) when
+// step()/run() starts; a change of CR0/CR4/EFER there also re-derives the mode.
+//
+// As a machine (the soft back end): set_exception_delivery(Guest) makes the CPU vector
+// exceptions through the guest's IDT itself; run() then returns Halt (HLT, nothing to
+// wake it: sleep until inject_external/inject_nmi), Shutdown (triple fault) or nothing
+// (budget used up). MSRs the CPU does not own go to an MsrDelegate (msr.h).
 #include <array>
 #include <cstring>
 
 #include "base/bits.h"
 #include "x86/bus.h"
 #include "x86/code_cache.h"
+#include "x86/fpu_state.h"
 #include "x86/insn.h"
 #include "x86/lazy_flags.h"
+#include "x86/paging.h"
+#include "x86/system_regs.h"
 #include "x86/types.h"
 
 namespace flint::x86 {
@@ -32,6 +41,10 @@ struct SegmentState {
 };
 
 namespace seg_attr {
+inline constexpr u16 TypeMask = 0xf;
+inline constexpr u16 S = 1u << 4;  // code or data (0: system segment)
+inline constexpr unsigned DplShift = 5;
+inline constexpr u16 Dpl = 3u << DplShift;
 inline constexpr u16 Present = 1u << 7;
 inline constexpr u16 Long = 1u << 13;     // CS.L: 64-bit code
 inline constexpr u16 DefBig = 1u << 14;   // CS.D (32-bit code) / SS.B (32-bit stack)
@@ -46,7 +59,14 @@ struct CpuState {
     u64 cr0 = 0, cr2 = 0, cr3 = 0, cr4 = 0, cr8 = 0;
     u64 efer = 0;
     u64 tsc_offset = 0;
+    DescriptorTable gdtr{}, idtr{};
+    SegmentState ldtr{}, tr{};
+    std::array<u64, 8> dr{0, 0, 0, 0, 0, 0, 0xffff0ff0, 0x400};  // DR4/DR5 unused (alias 6/7)
+    MsrState msr{};
+    FpuState fpu{};  // x87/MMX, XMM and MXCSR (fpu_state.h)
 };
+
+class MsrDelegate;
 
 // What CPUID reports. Only features that are implemented may be set.
 struct CpuModel {
@@ -92,6 +112,25 @@ public:
     void invalidate_code(u64 gpa, u64 len);
 
     const CpuModel& model() const { return m_model; }
+
+    // --- The soft back end's interface (see the contract above) ---
+    enum class ExceptionDelivery : u8 { ReturnEvents, Guest };
+    void set_exception_delivery(ExceptionDelivery d) { m_delivery = d; }
+    ExceptionDelivery exception_delivery() const { return m_delivery; }
+    // RFLAGS.IF set and no interrupt shadow (after STI, MOV SS, POP SS): an external
+    // interrupt injected now is taken before the next instruction.
+    bool interrupts_enabled() const { return m_flags.test_control(rflags::IF) && m_shadow == 0; }
+    // Makes `vector` pending; it is delivered (highest vector first) at the first
+    // instruction boundary where interrupts_enabled(), waking a HLT. The interrupt
+    // controller decides what to inject and when; the CPU only holds it until then.
+    void inject_external(u8 vector);
+    void inject_nmi();
+    bool halted() const { return m_halted; }
+    void set_msr_delegate(MsrDelegate* delegate) { m_msr_delegate = delegate; }
+    // Recomputes the decoding mode from CR0.PE, EFER.LMA and CS.L/CS.D (what the hardware
+    // does); set_mode() instead forces one, for tests that run without descriptors.
+    void derive_mode();
+    unsigned cpl() const { return m_cpl; }
 
     // ---------------------------------------------------------------------------------
     // Interpreter internals, used by the instruction handlers through x86/exec.h. Not for
@@ -151,7 +190,7 @@ public:
     bool read_mem(u64 lin, unsigned size, u64& out) {
         const TlbEntry& e = m_rtlb[(lin >> 12) % kTlbEntries];
         u64 off = lin & kPageMask;
-        if (e.tag == lin - off && off + size <= kPageSize) [[likely]] {
+        if (e.tag == ((lin - off) | m_tlb_priv) && off + size <= kPageSize) [[likely]] {
             out = load(e.host + off, size);
             return true;
         }
@@ -160,7 +199,7 @@ public:
     bool write_mem(u64 lin, unsigned size, u64 v) {
         const TlbEntry& e = m_wtlb[(lin >> 12) % kTlbEntries];
         u64 off = lin & kPageMask;
-        if (e.tag == lin - off && off + size <= kPageSize) [[likely]] {
+        if (e.tag == ((lin - off) | m_tlb_priv) && off + size <= kPageSize) [[likely]] {
             store(e.host + off, size, v);
             return true;
         }
@@ -169,6 +208,22 @@ public:
     // Checks that [lin, lin+size) is writable without writing (for multi-part stores that
     // must not be left half done).
     bool probe_write(u64 lin, unsigned size);
+    // Bulk access for REP string instructions (hot): the host address of the RAM page
+    // holding `lin`, through the same TLB, or nullptr when it is not plain RAM. Never
+    // faults: the caller falls back to read_mem/write_mem, which raise what applies.
+    // The write form drops decoded code on the page, as any write does.
+    u8* host_page_for_read(u64 lin) {
+        const u64 page = lin & ~kPageMask;
+        const TlbEntry& e = m_rtlb[(page >> 12) % kTlbEntries];
+        if (e.tag == (page | m_tlb_priv)) return e.host;
+        return canonical(lin) ? ram_for_read(page) : nullptr;
+    }
+    u8* host_page_for_write(u64 lin) {
+        const u64 page = lin & ~kPageMask;
+        const TlbEntry& e = m_wtlb[(page >> 12) % kTlbEntries];
+        if (e.tag == (page | m_tlb_priv)) return e.host;
+        return canonical(lin) ? ram_for_write(page) : nullptr;
+    }
 
     // Stack of the current stack-address size (SS.B, or 64-bit). RSP changes only when
     // the access succeeds.
@@ -199,13 +254,44 @@ public:
     }
     Event fault() const { return m_fault; }
 
-    // Segment register load. Real mode computes the base from the selector; protected
-    // modes will read descriptors in part 2.
-    void load_segment(Seg s, u16 selector);
+    // Segment register load (MOV/POP Sreg, LDS...): real mode computes the base from the
+    // selector; with CR0.PE the descriptor is read and checked (descriptors.cpp). False
+    // means a fault is pending. Never CS (far transfers use load_cs).
+    bool load_segment(Seg s, u16 selector);
 
     Bus& bus() { return m_bus; }
     u64 tsc() const;
-    u32 tsc_aux() const { return m_tsc_aux; }
+    u32 tsc_aux() const { return static_cast<u32>(m_state.msr.tsc_aux); }
+
+    // --- System instructions (exec_system.cpp, exec_far.cpp, interrupts.cpp) ---
+    bool write_cr(unsigned n, u64 v);  // MOV to CRn, with its #GP checks; false = fault
+    u64 read_cr(unsigned n) const;
+    bool read_msr(u32 index, u64& v);  // false = #GP pending
+    bool write_msr(u32 index, u64 v);
+    void invlpg(u64 lin);
+    // Implicit supervisor-mode accesses (descriptor tables, TSS, interrupt frames): the
+    // page permissions of CPL 0 whatever the CPL, as the hardware applies them.
+    bool system_read(u64 lin, unsigned size, u64& out);
+    bool system_write(u64 lin, unsigned size, u64 v);
+    // Loads CS (far JMP/CALL/RET, IRET, SYSCALL...) from a descriptor already checked by
+    // the caller, setting the CPL; recomputes the mode and everything derived from it.
+    void load_cs(u16 selector, u32 desc_lo, u32 desc_hi, unsigned new_cpl);
+    // Sets a segment register's cache directly (SYSCALL/SYSRET's fixed flat segments,
+    // null selectors) and refreshes what depends on it.
+    void set_segment(Seg s, const SegmentState& v);
+    void set_interrupt_shadow() {
+        m_shadow = 2;
+        m_attention = true;
+    }
+    bool halt();  // HLT: false = #GP pending (CPL > 0)
+    // Delivers a vector through the IDT now (exceptions in Guest mode, INT n, external
+    // interrupts). False: triple fault (the caller returns Shutdown).
+    bool deliver(Event ev, bool external);
+    Event iret(unsigned opsize);
+    // Descriptor-table access for the descriptor code: the 8 bytes at `selector`'s slot
+    // in the GDT or LDT; false with #GP(selector) pending when outside the table.
+    bool read_descriptor(u16 selector, u32& lo, u32& hi, Vector fault = Vector::GP);
+    bool write_descriptor_hi(u16 selector, u32 hi);
 
     static constexpr u64 size_mask(unsigned size) { return ~u64{0} >> (64 - 8 * size); }
     static constexpr bool canonical(u64 a) { return static_cast<u64>(static_cast<i64>(a << 16) >> 16) == a; }
@@ -214,11 +300,22 @@ private:
     static constexpr u8 kRsp = static_cast<u8>(Reg::Rsp);
     static constexpr unsigned kSs = static_cast<unsigned>(Seg::Ss);
 
+    // The soft TLB: direct-mapped, one array per access kind. The hot arrays hold only
+    // what a hit needs (tag and host page, 16 bytes) so that more of them stay in cache;
+    // what flushes and the code cache need lives in a parallel cold array. The tag is the
+    // linear page with the privilege in bit 1 (kUserTag for CPL 3), so user and supervisor
+    // permissions are cached separately and a CPL change needs no flush.
     struct TlbEntry {
-        u64 tag = 1;  // page address; 1 never matches (not page aligned)
+        u64 tag = 1;  // bit 0 set: never matches (tags are page | 0 or page | kUserTag)
         u8* host = nullptr;
     };
-    static constexpr unsigned kTlbEntries = 256;
+    struct TlbMeta {
+        u64 phys = 0;      // physical page
+        u8 page_shift = 12;
+        bool global = false;
+    };
+    static constexpr unsigned kTlbEntries = 512;
+    static constexpr u64 kUserTag = 2;
 
     static u64 load(const u8* p, unsigned size) {
         switch (size) {
@@ -239,6 +336,29 @@ private:
 
     // memory.cpp: slow paths (TLB fill, page-crossing, MMIO, faults, code invalidation).
     bool read_slow(u64 lin, unsigned size, u64& out);
+    // Translates `lin`'s page for `acc` at the current privilege, through the TLB, and
+    // fills the TLB on a miss when it is RAM. False: fault pending. `host` is nullptr for a
+    // page that is not RAM; `phys` is the physical page either way.
+    bool map_page(u64 lin, Access acc, u8*& host, u64& phys);
+    bool unbacked(u64 lin, u32 pf_code);  // nothing answers at a physical address
+    // paging.cpp
+    bool walk(u64 lin, Access acc, bool user, Translation& out);
+    enum class WalkStatus : u8;
+    WalkStatus walk_once(u64 lin, Access acc, bool user, Translation& out, u32& error);
+    // tlb.cpp
+    void flush_translations(bool keep_global);
+    void evict_code_page_writes(u64 phys);
+    // cpu.cpp
+    // Recomputes what the loop caches from the state: effective segment bases, address
+    // and stack widths, CPL. Called after anything changes CS, SS, a base or the mode.
+    void refresh_derived();
+    void set_mode_from_state();
+    bool after_event(Event& ev);
+    // interrupts.cpp: one delivery attempt per table format; false = fault pending.
+    bool deliver_real(const Event& ev);
+    bool deliver_protected(const Event& ev, bool ext);
+    bool deliver_long(const Event& ev, bool ext);
+    bool service_attention(Event& ev);
     bool write_slow(u64 lin, unsigned size, u64 v);
     bool read_bytes(u64 lin, u8* dst, unsigned n, u32 fetch);
     bool write_page(u64 lin, const u8* src, unsigned n);
@@ -251,7 +371,6 @@ private:
     void sync_from_state();
     void sync_to_state();
     void refresh_code_page();
-    void evict_write(u64 page);
     Insn* fetch_decoded(u64 lin, Event& ev);
     Event decode_at(u64 lin, Insn& out, bool& spills);
 
@@ -276,6 +395,14 @@ private:
 
     std::array<TlbEntry, kTlbEntries> m_rtlb{};
     std::array<TlbEntry, kTlbEntries> m_wtlb{};
+    std::array<TlbEntry, kTlbEntries> m_xtlb{};
+    std::array<TlbMeta, kTlbEntries> m_rmeta{};
+    std::array<TlbMeta, kTlbEntries> m_wmeta{};
+    std::array<TlbMeta, kTlbEntries> m_xmeta{};
+    u64 m_tlb_priv = 0;  // kUserTag at CPL 3, else 0: or-ed into the tag on lookup
+    unsigned m_cpl = 0;
+    // Control registers as last seen by the TLB: a difference at run() start flushes it.
+    u64 m_seen_cr0 = 0, m_seen_cr3 = 0, m_seen_cr4 = 0, m_seen_efer = 0;
     CodeCache m_code;
     CodePage* m_cur_code = nullptr;  // page of the last fetch, re-looked-up on epoch change
     u64 m_cur_code_tag = 1;
@@ -283,7 +410,17 @@ private:
     Insn m_uncached;  // instruction fetched from MMIO: decoded every time
 
     i64 m_tsc_epoch_ns = 0;
-    u32 m_tsc_aux = 0;
+
+    // Interrupts and exceptions (interrupts.cpp).
+    ExceptionDelivery m_delivery = ExceptionDelivery::ReturnEvents;
+    MsrDelegate* m_msr_delegate = nullptr;
+    std::array<u64, 4> m_pending_ext{};  // external vectors waiting, as a bitmap
+    bool m_ext_any = false;
+    bool m_nmi_pending = false;
+    bool m_nmi_blocked = false;  // from NMI delivery until the next IRET
+    bool m_halted = false;
+    bool m_attention = false;  // the loop must look at interrupts/shadow between insns
+    u8 m_shadow = 0;           // instructions left in an interrupt shadow (2 = set by this one)
 };
 
 }  // namespace flint::x86

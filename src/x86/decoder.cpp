@@ -294,7 +294,9 @@ DecodeStatus decode(CpuMode mode, std::span<const u8> bytes, Insn& out) {
     const bool rex = p.rex != 0;
     out.opsize = operand_size(size, is64, def16, p);
     out.addrsize = is64 ? (p.addrsize ? 4 : 8) : ((def16 != p.addrsize) ? 2 : 4);
-    out.esize = form == Form::G_Eb ? 1 : form == Form::G_Ew ? 2 : form == Form::G_Ed && out.opsize > 4 ? 4 : out.opsize;
+    // MOVSXD's source is a dword at every operand size: with 66 the result is its low word
+    // either way, but the access is 4 bytes wide (and faults as such), as AMD documents.
+    out.esize = form == Form::G_Eb ? 1 : form == Form::G_Ew ? 2 : form == Form::G_Ed ? 4 : out.opsize;
     out.seg = static_cast<u8>(p.seg >= 0 ? p.seg : static_cast<int>(Seg::Ds));
 
     if (has_modrm) {

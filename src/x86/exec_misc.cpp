@@ -16,6 +16,12 @@ void write_edx_eax(Cpu& cpu, u64 v) {
     cpu.set_reg(kRdx, 4, v >> 32);
 }
 
+// Protected mode: CPL <= IOPL (real mode: always).
+bool io_allowed(const Cpu& cpu) {
+    const auto iopl = static_cast<unsigned>((cpu.rflags() & rflags::IOPL) >> 12);
+    return cpu.mode() == CpuMode::Real || cpu.cpl() <= iopl;
+}
+
 u16 io_port(Cpu& cpu, const Insn& in) {
     return static_cast<u16>(in.has(insn_flags::Imm) ? in.imm & 0xff : cpu.reg(kRdx, 2));
 }
@@ -30,9 +36,6 @@ Event op_pause(Cpu&, const Insn&) { return Event::none(); }
 Event op_ud(Cpu&, const Insn&) { return ud(); }
 Event op_unimplemented(Cpu&, const Insn&) { return ud(); }
 
-// FIXME(part 2): #GP(0) at CPL > 0.
-Event op_hlt(Cpu&, const Insn&) { return Event::halt(); }
-
 Event op_cpuid(Cpu& cpu, const Insn&) {
     const CpuidResult r = cpuid_query(cpu.model(), static_cast<u32>(cpu.gpr(kRax)), static_cast<u32>(cpu.gpr(kRcx)));
     cpu.set_reg(kRax, 4, r.eax);
@@ -42,32 +45,26 @@ Event op_cpuid(Cpu& cpu, const Insn&) {
     return Event::none();
 }
 
-// FIXME(part 2): CR4.TSD makes RDTSC/RDTSCP #GP at CPL > 0.
 Event op_rdtsc(Cpu& cpu, const Insn&) {
+    if ((cpu.state().cr4 & cr4::TSD) && cpu.cpl() != 0) return raise(Vector::GP, 0);
     write_edx_eax(cpu, cpu.tsc());
     return Event::none();
 }
 
-// 0F 01: only RDTSCP (0F 01 F9: mod 3, reg 7, rm 1) so far; the descriptor-table and
-// system forms come with part 2.
-Event op_group7(Cpu& cpu, const Insn& in) {
-    if (!in.mem() && in.ext == 7 && (in.rm & 7) == 1) {
-        write_edx_eax(cpu, cpu.tsc());
-        cpu.set_reg(kRcx, 4, cpu.tsc_aux());
-        return Event::none();
-    }
-    return ud();
-}
-
 // ext: 0 CLC 1 STC 2 CLI 3 STI 4 CLD 5 STD 6 CMC.
-// FIXME(part 2): CLI/STI check IOPL; STI delays interrupts by one instruction.
+// CLI/STI need CPL <= IOPL in protected mode (FIXME: VME/PVI virtual interrupt flags).
+// STI that sets IF holds interrupts off for one more instruction (STI; HLT, STI; RET).
 Event op_flag(Cpu& cpu, const Insn& in) {
     LazyFlags& f = cpu.flags();
+    if ((in.ext == 2 || in.ext == 3) && !io_allowed(cpu)) return raise(Vector::GP, 0);
     switch (in.ext) {
     case 0: f.set_flag(rflags::CF, false); break;
     case 1: f.set_flag(rflags::CF, true); break;
     case 2: f.set_flag(rflags::IF, false); break;
-    case 3: f.set_flag(rflags::IF, true); break;
+    case 3:
+        if (!f.test_control(rflags::IF)) cpu.set_interrupt_shadow();
+        f.set_flag(rflags::IF, true);
+        break;
     case 4: f.set_flag(rflags::DF, false); break;
     case 5: f.set_flag(rflags::DF, true); break;
     default: f.set_flag(rflags::CF, !f.cf()); break;
@@ -75,14 +72,16 @@ Event op_flag(Cpu& cpu, const Insn& in) {
     return Event::none();
 }
 
-// FIXME(part 2): IOPL / I/O-permission-bitmap checks.
+// FIXME: above IOPL the TSS I/O-permission bitmap should be consulted; for now #GP(0).
 Event op_in(Cpu& cpu, const Insn& in) {
+    if (!io_allowed(cpu)) return raise(Vector::GP, 0);
     const u32 v = cpu.bus().port_in(io_port(cpu, in), in.opsize);
     cpu.set_reg(kRax, in.opsize, v);
     return Event::none();
 }
 
 Event op_out(Cpu& cpu, const Insn& in) {
+    if (!io_allowed(cpu)) return raise(Vector::GP, 0);
     cpu.bus().port_out(io_port(cpu, in), in.opsize, static_cast<u32>(cpu.reg(kRax, in.opsize)));
     return Event::none();
 }

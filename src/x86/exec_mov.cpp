@@ -101,13 +101,13 @@ Event op_mov_from_seg(Cpu& cpu, const Insn& in) {
     return Event::none();
 }
 
-// 8E. FIXME: MOV SS inhibits interrupts for one instruction (part 2).
+// 8E. Loading SS also holds off interrupts for one instruction (load_segment).
 Event op_mov_to_seg(Cpu& cpu, const Insn& in) {
     const unsigned s = in.reg & 7;
     if (s >= kSegCount || s == static_cast<unsigned>(Seg::Cs)) return ud();
     u64 v;
     if (!read_e(cpu, in, v)) return cpu.fault();
-    cpu.load_segment(static_cast<Seg>(s), static_cast<u16>(v));
+    if (!cpu.load_segment(static_cast<Seg>(s), static_cast<u16>(v))) return cpu.fault();
     return Event::none();
 }
 

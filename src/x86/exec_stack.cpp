@@ -76,7 +76,9 @@ Event op_popf(Cpu& cpu, const Insn& in) {
 }
 
 // ENTER alloc, level: push rBP, copy `level - 1` frame pointers from the old frame, push
-// the new frame pointer, then reserve `alloc` bytes.
+// the new frame pointer, then reserve `alloc` bytes. On a fault the host restores RSP and
+// RBP but keeps the stores already done (checked against it with x86diff), so this
+// pushes as it goes and only restores the registers.
 Event op_enter(Cpu& cpu, const Insn& in) {
     const unsigned size = in.opsize;
     const unsigned level = in.imm2 & 31;
@@ -151,11 +153,11 @@ Event op_push_seg(Cpu& cpu, const Insn& in) {
     return Event::none();
 }
 
-// FIXME: POP SS inhibits interrupts for one instruction (part 2).
+// POP SS also holds off interrupts for one instruction (load_segment).
 Event op_pop_seg(Cpu& cpu, const Insn& in) {
     u64 v;
     if (!cpu.peek(0, in.opsize, v)) return cpu.fault();
-    cpu.load_segment(static_cast<Seg>(in.ext), static_cast<u16>(v));
+    if (!cpu.load_segment(static_cast<Seg>(in.ext), static_cast<u16>(v))) return cpu.fault();
     cpu.adjust_sp(in.opsize);
     return Event::none();
 }

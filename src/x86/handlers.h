@@ -92,10 +92,8 @@ Event op_nop(Cpu&, const Insn&);
 Event op_pause(Cpu&, const Insn&);
 Event op_ud(Cpu&, const Insn&);             // defined as invalid (UD0/UD1/UD2)
 Event op_unimplemented(Cpu&, const Insn&);  // valid on hardware, not (yet) here: #UD
-Event op_hlt(Cpu&, const Insn&);
 Event op_cpuid(Cpu&, const Insn&);
 Event op_rdtsc(Cpu&, const Insn&);
-Event op_group7(Cpu&, const Insn&);         // 0F 01: RDTSCP today, system forms in part 2
 Event op_flag(Cpu&, const Insn&);           // ext: 0 CLC 1 STC 2 CLI 3 STI 4 CLD 5 STD 6 CMC
 Event op_in(Cpu&, const Insn&);
 Event op_out(Cpu&, const Insn&);
@@ -103,6 +101,57 @@ Event op_int3(Cpu&, const Insn&);
 Event op_int(Cpu&, const Insn&);
 Event op_into(Cpu&, const Insn&);
 Event op_int1(Cpu&, const Insn&);
+
+// exec_system.cpp — privileged and system instructions.
+Event op_hlt(Cpu&, const Insn&);
+Event op_mov_cr(Cpu&, const Insn&);  // 0F 20 / 0F 22
+Event op_mov_dr(Cpu&, const Insn&);  // 0F 21 / 0F 23
+Event op_clts(Cpu&, const Insn&);
+Event op_rdmsr(Cpu&, const Insn&);
+Event op_wrmsr(Cpu&, const Insn&);
+Event op_cache_flush(Cpu&, const Insn&);  // INVD, WBINVD
+Event op_group6(Cpu&, const Insn&);       // 0F 00: SLDT/STR/LLDT/LTR
+Event op_group7(Cpu&, const Insn&);       // 0F 01: xGDT/xIDT, SMSW/LMSW, INVLPG, SWAPGS, RDTSCP
+Event op_group15(Cpu&, const Insn&);      // 0F AE: fences, CLFLUSH
+Event op_syscall(Cpu&, const Insn&);
+Event op_sysret(Cpu&, const Insn&);
+Event op_sysenter(Cpu&, const Insn&);
+Event op_sysexit(Cpu&, const Insn&);
+
+// exec_far.cpp — far transfers.
+Event op_jmp_far(Cpu&, const Insn&);
+Event op_call_far(Cpu&, const Insn&);
+Event op_retf(Cpu&, const Insn&);
+Event op_iret(Cpu&, const Insn&);
+
+// fxsave.cpp, exec_sse_mov.cpp, exec_sse_int.cpp, exec_sse_fp.cpp — SSE/SSE2. The
+// ext of the table-driven handlers is an operation of sse_ops.h.
+Event op_fxsave_group(Cpu&, const Insn&);  // 0F AE /0-/3: FXSAVE FXRSTOR LDMXCSR STMXCSR
+Event op_sse_load(Cpu&, const Insn&);      // ext: 1 = 16-byte aligned (MOVAPS/MOVDQA...)
+Event op_sse_store(Cpu&, const Insn&);     // ext: 1 = 16-byte aligned
+Event op_movss_load(Cpu&, const Insn&);    // ext: element bytes, 4 MOVSS or 8 MOVSD
+Event op_movss_store(Cpu&, const Insn&);
+Event op_movlh_load(Cpu&, const Insn&);    // ext: 0 low half, 1 high half
+Event op_movlh_store(Cpu&, const Insn&);
+Event op_movd_load(Cpu&, const Insn&);
+Event op_movd_store(Cpu&, const Insn&);
+Event op_movq_load(Cpu&, const Insn&);
+Event op_movq_store(Cpu&, const Insn&);
+Event op_movnti(Cpu&, const Insn&);
+Event op_maskmovdqu(Cpu&, const Insn&);
+Event op_sse_int(Cpu&, const Insn&);        // ext: sse::IntOp
+Event op_sse_shuffle(Cpu&, const Insn&);    // ext: 0 PSHUFD 1 PSHUFLW 2 PSHUFHW 3 SHUFPS 4 SHUFPD
+Event op_sse_shift_imm(Cpu&, const Insn&);  // 66 0F 71-73; ext: opcode & 3
+Event op_pinsrw(Cpu&, const Insn&);
+Event op_pextrw(Cpu&, const Insn&);
+Event op_movmsk(Cpu&, const Insn&);  // ext: 0 MOVMSKPS 1 MOVMSKPD 2 PMOVMSKB
+Event op_sse_fp(Cpu&, const Insn&);  // ext: sse::FpOp
+Event op_sse_cmp(Cpu&, const Insn&);  // ext: 0 PS 1 PD 2 SS 3 SD; predicate in imm8
+Event op_comis(Cpu&, const Insn&);    // ext: bit 0 COMIS (vs UCOMIS), bit 1 double
+Event op_cvt_si2fp(Cpu&, const Insn&);  // ext: 0 CVTSI2SS 1 CVTSI2SD
+Event op_cvt_fp2si(Cpu&, const Insn&);  // ext: bit 0 double source, bit 1 truncate
+Event op_movdup(Cpu&, const Insn&);     // SSE3; ext: 0 MOVDDUP 1 MOVSLDUP 2 MOVSHDUP
+Event op_palignr(Cpu&, const Insn&);    // SSSE3
 
 // exec_bcd.cpp — legacy decimal arithmetic (invalid in 64-bit mode).
 Event op_bcd(Cpu&, const Insn&);  // ext: 0 DAA 1 DAS 2 AAA 3 AAS 4 AAM 5 AAD 6 SALC

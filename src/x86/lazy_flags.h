@@ -23,6 +23,10 @@ enum class FlagOp : u8 {
     Logic,  // AND, OR, XOR, TEST: CF = OF = AF = 0
     Inc,    // like Add with src = 1, CF preserved
     Dec,    // like Sub with src = 1, CF preserved
+    // SHL/SHR/SAR/SHLD/SHRD: SF/ZF/PF come from the result; CF, OF and AF depend on
+    // the count, so the handler computes them and passes them as RFLAGS bits in `src`
+    // (set_shift). Still lazy: the result's flags are the ones usually read.
+    Shift,
 };
 
 class LazyFlags {
@@ -32,6 +36,8 @@ public:
     void set_add(unsigned size, u64 dst, u64 src, u64 res) { record(FlagOp::Add, size, dst, src, res); }
     void set_sub(unsigned size, u64 dst, u64 src, u64 res) { record(FlagOp::Sub, size, dst, src, res); }
     void set_logic(unsigned size, u64 res) { record(FlagOp::Logic, size, 0, 0, res); }
+    // `bits`: the CF/OF/AF values as RFLAGS bits (other bits ignored).
+    void set_shift(unsigned size, u64 bits, u64 res) { record(FlagOp::Shift, size, 0, bits, res); }
     void set_inc(unsigned size, u64 dst, u64 res) {
         m_cf_in = cf();
         record(FlagOp::Inc, size, dst, 1, res);
@@ -50,6 +56,7 @@ public:
         case FlagOp::Logic: return false;
         case FlagOp::Inc:
         case FlagOp::Dec: return m_cf_in;
+        case FlagOp::Shift: return (m_src & rflags::CF) != 0;
         }
         return false;
     }
@@ -63,6 +70,7 @@ public:
         case FlagOp::Sub:
         case FlagOp::Dec: return top((m_dst ^ m_src) & (m_dst ^ m_res));
         case FlagOp::Logic: return false;
+        case FlagOp::Shift: return (m_src & rflags::OF) != 0;
         }
         return false;
     }
@@ -73,6 +81,7 @@ public:
     bool af() const {
         if (m_op == FlagOp::None) return m_value & rflags::AF;
         if (m_op == FlagOp::Logic) return false;
+        if (m_op == FlagOp::Shift) return (m_src & rflags::AF) != 0;
         return ((m_dst ^ m_src ^ m_res) & 0x10) != 0;
     }
 

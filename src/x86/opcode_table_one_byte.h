@@ -30,10 +30,10 @@ constexpr std::array<OpRow, 256> build_one_byte() {
     t[0x1e] = R(op_push_seg, "push", Form::None, Size::V, ImmKind::None, kInv64, ds);
     t[0x1f] = R(op_pop_seg, "pop", Form::None, Size::V, ImmKind::None, kInv64, ds);
     // exec_bcd.cpp: op_bcd ext 0 DAA 1 DAS 2 AAA 3 AAS.
-    t[0x27] = U("daa", Form::None, Size::B, ImmKind::None, kInv64);
-    t[0x2f] = U("das", Form::None, Size::B, ImmKind::None, kInv64);
-    t[0x37] = U("aaa", Form::None, Size::B, ImmKind::None, kInv64);
-    t[0x3f] = U("aas", Form::None, Size::B, ImmKind::None, kInv64);
+    t[0x27] = R(op_bcd, "daa", Form::None, Size::B, ImmKind::None, kInv64, 0);
+    t[0x2f] = R(op_bcd, "das", Form::None, Size::B, ImmKind::None, kInv64, 1);
+    t[0x37] = R(op_bcd, "aaa", Form::None, Size::B, ImmKind::None, kInv64, 2);
+    t[0x3f] = R(op_bcd, "aas", Form::None, Size::B, ImmKind::None, kInv64, 3);
     // 0x26/2E/36/3E/64-67/F0/F2/F3 are prefixes, 0x0F the escape, 0x40-4F REX in 64-bit
     // mode: the decoder consumes them before it looks at this table.
     for (unsigned r = 0; r < 8; ++r) {
@@ -52,14 +52,13 @@ constexpr std::array<OpRow, 256> build_one_byte() {
     // FIXME: 63 is ARPL outside 64-bit mode (protected mode only); #UD until part 2.
     t[0x63] = R(op_movsx, "movsxd", Form::G_Ed, Size::V, ImmKind::None, kOnly64);
     t[0x68] = R(op_push_imm, "push", Form::None, Size::D64, ImmKind::Z);
-    t[0x69] = U("imul", Form::G_E, Size::V, ImmKind::Z);  // exec_muldiv.cpp: op_imul3
+    t[0x69] = R(op_imul3, "imul", Form::G_E, Size::V, ImmKind::Z);
     t[0x6a] = R(op_push_imm, "push", Form::None, Size::D64, ImmKind::Bs);
-    t[0x6b] = U("imul", Form::G_E, Size::V, ImmKind::Bs);  // op_imul3
-    // exec_string.cpp: op_ins / op_outs.
-    t[0x6c] = U("insb", Form::None, Size::B);
-    t[0x6d] = U("ins", Form::None, Size::Z);
-    t[0x6e] = U("outsb", Form::None, Size::B);
-    t[0x6f] = U("outs", Form::None, Size::Z);
+    t[0x6b] = R(op_imul3, "imul", Form::G_E, Size::V, ImmKind::Bs);
+    t[0x6c] = R(op_ins, "insb", Form::None, Size::B);
+    t[0x6d] = R(op_ins, "ins", Form::None, Size::Z);
+    t[0x6e] = R(op_outs, "outsb", Form::None, Size::B);
+    t[0x6f] = R(op_outs, "outs", Form::None, Size::Z);
     for (unsigned cc = 0; cc < 16; ++cc)
         t[0x70 + cc] = R(op_jcc, "jcc", Form::None, Size::F64, ImmKind::Jb, 0, static_cast<u8>(cc));
     t[0x80] = G(kGrp1, Size::B, ImmKind::Z);
@@ -80,7 +79,7 @@ constexpr std::array<OpRow, 256> build_one_byte() {
     t[0x8f] = G(kGrp1A, Size::D64);
     t[0x98] = R(op_cbw, "cbw", Form::None, Size::V);
     t[0x99] = R(op_cwd, "cwd", Form::None, Size::V);
-    t[0x9a] = U("callf", Form::None, Size::V, ImmKind::Far, kInv64);
+    t[0x9a] = R(op_call_far, "callf", Form::None, Size::V, ImmKind::Far, kInv64);
     t[0x9b] = U("fwait", Form::None);  // x87
     t[0x9c] = R(op_pushf, "pushf", Form::None, Size::D64);
     t[0x9d] = R(op_popf, "popf", Form::None, Size::D64);
@@ -90,19 +89,18 @@ constexpr std::array<OpRow, 256> build_one_byte() {
     t[0xa1] = R(op_mov, "mov", Form::Moffs, Size::V, ImmKind::None, 0, 0, insn_flags::Rev);
     t[0xa2] = R(op_mov, "mov", Form::Moffs, Size::B);
     t[0xa3] = R(op_mov, "mov", Form::Moffs, Size::V);
-    // exec_string.cpp: op_movs / op_cmps / op_stos / op_lods / op_scas.
-    t[0xa4] = U("movsb", Form::None, Size::B);
-    t[0xa5] = U("movs", Form::None, Size::V);
-    t[0xa6] = U("cmpsb", Form::None, Size::B);
-    t[0xa7] = U("cmps", Form::None, Size::V);
+    t[0xa4] = R(op_movs, "movsb", Form::None, Size::B);
+    t[0xa5] = R(op_movs, "movs", Form::None, Size::V);
+    t[0xa6] = R(op_cmps, "cmpsb", Form::None, Size::B);
+    t[0xa7] = R(op_cmps, "cmps", Form::None, Size::V);
     t[0xa8] = R(op_test, "test", Form::Acc, Size::B, ImmKind::Z);
     t[0xa9] = R(op_test, "test", Form::Acc, Size::V, ImmKind::Z);
-    t[0xaa] = U("stosb", Form::None, Size::B);
-    t[0xab] = U("stos", Form::None, Size::V);
-    t[0xac] = U("lodsb", Form::None, Size::B);
-    t[0xad] = U("lods", Form::None, Size::V);
-    t[0xae] = U("scasb", Form::None, Size::B);
-    t[0xaf] = U("scas", Form::None, Size::V);
+    t[0xaa] = R(op_stos, "stosb", Form::None, Size::B);
+    t[0xab] = R(op_stos, "stos", Form::None, Size::V);
+    t[0xac] = R(op_lods, "lodsb", Form::None, Size::B);
+    t[0xad] = R(op_lods, "lods", Form::None, Size::V);
+    t[0xae] = R(op_scas, "scasb", Form::None, Size::B);
+    t[0xaf] = R(op_scas, "scas", Form::None, Size::V);
     t[0xc0] = G(kGrp2, Size::B, ImmKind::B);
     t[0xc1] = G(kGrp2, Size::V, ImmKind::B);
     t[0xc2] = R(op_ret, "ret", Form::None, Size::F64, ImmKind::W);
@@ -114,19 +112,19 @@ constexpr std::array<OpRow, 256> build_one_byte() {
     t[0xc7] = G(kGrp11, Size::V, ImmKind::Z);
     t[0xc8] = R(op_enter, "enter", Form::None, Size::D64, ImmKind::Wb);
     t[0xc9] = R(op_leave, "leave", Form::None, Size::D64);
-    t[0xca] = U("retf", Form::None, Size::V, ImmKind::W);
-    t[0xcb] = U("retf", Form::None, Size::V);
+    t[0xca] = R(op_retf, "retf", Form::None, Size::V, ImmKind::W);
+    t[0xcb] = R(op_retf, "retf", Form::None, Size::V);
     t[0xcc] = R(op_int3, "int3", Form::None, Size::V);
     t[0xcd] = R(op_int, "int", Form::None, Size::V, ImmKind::B);
     t[0xce] = R(op_into, "into", Form::None, Size::V, ImmKind::None, kInv64);
-    t[0xcf] = U("iret", Form::None, Size::V);
+    t[0xcf] = R(op_iret, "iret", Form::None, Size::V);
     t[0xd0] = G(kGrp2, Size::B, ImmKind::None, 0, insn_flags::CountOne);
     t[0xd1] = G(kGrp2, Size::V, ImmKind::None, 0, insn_flags::CountOne);
     t[0xd2] = G(kGrp2, Size::B, ImmKind::None, 0, insn_flags::CountCl);
     t[0xd3] = G(kGrp2, Size::V, ImmKind::None, 0, insn_flags::CountCl);
-    t[0xd4] = U("aam", Form::None, Size::B, ImmKind::B, kInv64);  // op_bcd ext 4
-    t[0xd5] = U("aad", Form::None, Size::B, ImmKind::B, kInv64);  // op_bcd ext 5
-    t[0xd6] = U("salc", Form::None, Size::B, ImmKind::None, kInv64);  // op_bcd ext 6
+    t[0xd4] = R(op_bcd, "aam", Form::None, Size::B, ImmKind::B, kInv64, 4);
+    t[0xd5] = R(op_bcd, "aad", Form::None, Size::B, ImmKind::B, kInv64, 5);
+    t[0xd6] = R(op_bcd, "salc", Form::None, Size::B, ImmKind::None, kInv64, 6);
     t[0xd7] = R(op_xlat, "xlat", Form::None, Size::B);
     for (unsigned x = 0xd8; x <= 0xdf; ++x) t[x] = U("x87", Form::E);
     t[0xe0] = R(op_loop, "loopne", Form::None, Size::F64, ImmKind::Jb, 0, 0);
@@ -139,7 +137,7 @@ constexpr std::array<OpRow, 256> build_one_byte() {
     t[0xe7] = R(op_out, "out", Form::None, Size::Z, ImmKind::B);
     t[0xe8] = R(op_call_rel, "call", Form::None, Size::F64, ImmKind::Jz);
     t[0xe9] = R(op_jmp_rel, "jmp", Form::None, Size::F64, ImmKind::Jz);
-    t[0xea] = U("jmpf", Form::None, Size::V, ImmKind::Far, kInv64);
+    t[0xea] = R(op_jmp_far, "jmpf", Form::None, Size::V, ImmKind::Far, kInv64);
     t[0xeb] = R(op_jmp_rel, "jmp", Form::None, Size::F64, ImmKind::Jb);
     t[0xec] = R(op_in, "in", Form::None, Size::B);
     t[0xed] = R(op_in, "in", Form::None, Size::Z);
@@ -168,33 +166,35 @@ constexpr std::array<std::array<OpRow, 8>, kGroupCount> build_groups() {
     g[kGrp1A][0] = S(op_pop, "pop");
     // exec_shift.cpp: op_shift, ext = ModRM.reg (0 ROL ... 7 SAR; 6 is SAL = SHL).
     constexpr const char* kShift[8] = {"rol", "ror", "rcl", "rcr", "shl", "shr", "sal", "sar"};
-    for (unsigned op = 0; op < 8; ++op) g[kGrp2][op] = S(op_unimplemented, kShift[op]);
+    for (unsigned op = 0; op < 8; ++op) g[kGrp2][op] = S(op_shift, kShift[op]);
     g[kGrp3][0] = S(op_test, "test", 0, ImmKind::Z);
     g[kGrp3][1] = S(op_test, "test", 0, ImmKind::Z);  // undocumented alias of /0
     g[kGrp3][2] = S(op_not, "not", kLock);
     g[kGrp3][3] = S(op_neg, "neg", kLock);
-    g[kGrp3][4] = S(op_unimplemented, "mul");    // exec_muldiv.cpp: op_mul
-    g[kGrp3][5] = S(op_unimplemented, "imul");   // op_imul1
-    g[kGrp3][6] = S(op_unimplemented, "div");    // op_div
-    g[kGrp3][7] = S(op_unimplemented, "idiv");   // op_idiv
+    g[kGrp3][4] = S(op_mul, "mul");  // exec_muldiv.cpp
+    g[kGrp3][5] = S(op_imul1, "imul");
+    g[kGrp3][6] = S(op_div, "div");
+    g[kGrp3][7] = S(op_idiv, "idiv");
     g[kGrp4][0] = S(op_inc, "inc", kLock);
     g[kGrp4][1] = S(op_dec, "dec", kLock);
     g[kGrp5][0] = S(op_inc, "inc", kLock);
     g[kGrp5][1] = S(op_dec, "dec", kLock);
     g[kGrp5][2] = S(op_call_ind, "call", 0, ImmKind::None, Size::F64);
-    g[kGrp5][3] = S(op_unimplemented, "callf", kMemOnly);
+    g[kGrp5][3] = S(op_call_far, "callf", kMemOnly);
     g[kGrp5][4] = S(op_jmp_ind, "jmp", 0, ImmKind::None, Size::F64);
-    g[kGrp5][5] = S(op_unimplemented, "jmpf", kMemOnly);
+    g[kGrp5][5] = S(op_jmp_far, "jmpf", kMemOnly);
     g[kGrp5][6] = S(op_push, "push", 0, ImmKind::None, Size::D64);
     g[kGrp11][0] = S(op_mov, "mov");  // /7 with mod 3 is XABORT/XBEGIN: no RTM, #UD
     constexpr const char* kGrp6Names[6] = {"sldt", "str", "lldt", "ltr", "verr", "verw"};
-    for (unsigned op = 0; op < 6; ++op) g[kGrp6][op] = S(op_unimplemented, kGrp6Names[op]);
+    for (unsigned op = 0; op < 6; ++op) g[kGrp6][op] = S(op < 4 ? op_group6 : op_unimplemented, kGrp6Names[op]);
     for (unsigned op = 0; op < 8; ++op) g[kGrp7][op] = S(op_group7, "grp7");
     constexpr const char* kBt[4] = {"bt", "bts", "btr", "btc"};
-    for (unsigned op = 0; op < 4; ++op)  // exec_bit.cpp: op_bt, ext = ModRM.reg - 4
-        g[kGrp8][4 + op] = S(op_unimplemented, kBt[op], op == 0 ? 0 : kLock);
+    for (unsigned op = 0; op < 4; ++op)  // op_bt uses ext & 3: ModRM.reg 4-7 is BT..BTC
+        g[kGrp8][4 + op] = S(op_bt, kBt[op], op == 0 ? 0 : kLock);
     g[kGrp9][1] = S(op_cmpxchg8b, "cmpxchg8b", kLock | kMemOnly);
-    for (unsigned op = 0; op < 8; ++op) g[kGrp15][op] = S(op_unimplemented, "grp15");
+    for (unsigned op = 0; op < 8; ++op) g[kGrp15][op] = S(op_group15, "grp15");
+    constexpr const char* kFxsave[4] = {"fxsave", "fxrstor", "ldmxcsr", "stmxcsr"};  // fxsave.cpp
+    for (unsigned op = 0; op < 4; ++op) g[kGrp15][op] = S(op_fxsave_group, kFxsave[op]);
     return g;
 }
 

@@ -63,6 +63,7 @@ enum class EventKind : u8 {
     None,       // instruction completed
     Exception,  // fault or trap: vector (+ error code); RIP points at the instruction
     Halt,       // HLT executed: RIP points after it
+    Shutdown,   // triple fault: the processor stops (the VMM exits with status 4)
 };
 
 struct Event {

@@ -42,6 +42,7 @@ TEST_P(FeatureProbeTable, Advertised_IffProbeExecutes) {
     m.reg(R::Rdi) = 0x2000;
     m.reg(R::Rax) = 1;
     m.reg(R::Rcx) = 0x10;
+    m.cpu.state().cr4 |= cr4::OSFXSR;  // as an OS does before it uses SSE
     const Event e = m.run();
     const bool executes = e.kind == EventKind::Halt;
     const bool advertised = (word_of(m.cpu.model(), p.word) & p.bit) != 0;
@@ -61,10 +62,15 @@ INSTANTIATE_TEST_SUITE_P(
                     FeatureProbe{"Sse2", Word::F1Edx, b::SSE2, {0x66, 0x0f, 0xef, 0xc0}},
                     FeatureProbe{"Fxsr", Word::F1Edx, b::FXSR, {0x0f, 0xae, 0x07}},
                     FeatureProbe{"Sse3", Word::F1Ecx, b::SSE3, {0xf2, 0x0f, 0x7c, 0xc0}},
+                    FeatureProbe{"Ssse3", Word::F1Ecx, b::SSSE3, {0x66, 0x0f, 0x38, 0x00, 0xc0}},
                     FeatureProbe{"Cx16", Word::F1Ecx, b::CX16, {0x48, 0x0f, 0xc7, 0x0f}},
                     FeatureProbe{"Movbe", Word::F1Ecx, b::MOVBE, {0x0f, 0x38, 0xf0, 0x07}},
                     FeatureProbe{"Popcnt", Word::F1Ecx, b::POPCNT, {0xf3, 0x0f, 0xb8, 0xc0}},
-                    FeatureProbe{"Syscall", Word::E1Edx, b::SYSCALL, {0x0f, 0x05}},
+                    // WRMSR EFER.SCE, WRMSR LSTAR = the HLT after SYSCALL (0x101c), SYSCALL.
+                    FeatureProbe{"Syscall", Word::E1Edx, b::SYSCALL,
+                                 {0xb9, 0x80, 0x00, 0x00, 0xc0, 0xb8, 0x01, 0, 0, 0, 0x31, 0xd2, 0x0f, 0x30,
+                                  0xb9, 0x82, 0x00, 0x00, 0xc0, 0xb8, 0x1c, 0x10, 0, 0, 0x0f, 0x30, 0x0f, 0x05}},
+                    FeatureProbe{"Clflush", Word::F1Edx, b::CLFSH, {0x0f, 0xae, 0x3f}},
                     FeatureProbe{"Rdtscp", Word::E1Edx, b::RDTSCP, {0x0f, 0x01, 0xf9}},
                     FeatureProbe{"LahfIn64", Word::E1Ecx, b::LAHF_LM, {0x9f, 0x9e}}),
     [](const testing::TestParamInfo<FeatureProbe>& i) { return i.param.name; });
@@ -77,6 +83,15 @@ TEST(X86Cpuid, AbmBit_MatchesLzcntSemantics) {
     const Event e = m.run();
     const bool lzcnt = e.kind == EventKind::Halt && m.reg(R::Rax) == 31;
     EXPECT_EQ((word_of(m.cpu.model(), Word::E1Ecx) & b::ABM) != 0, lzcnt);
+}
+
+// Likewise TZCNT of zero is the operand width, while BSF leaves the destination alone.
+TEST(X86Cpuid, Bmi1Bit_MatchesTzcntSemantics) {
+    Machine m;
+    m.load(kCodeAddr, {0xb8, 5, 0, 0, 0, 0x31, 0xc9, 0xf3, 0x0f, 0xbc, 0xc1, 0xf4});  // tzcnt eax, ecx (ecx = 0)
+    const Event e = m.run();
+    const bool tzcnt = e.kind == EventKind::Halt && m.reg(R::Rax) == 32;
+    EXPECT_EQ((word_of(m.cpu.model(), Word::F7Ebx) & b::BMI1) != 0, tzcnt);
 }
 
 TEST(X86Cpuid, Leaf0_MaxLeafAndVendor) {
@@ -122,9 +137,10 @@ TEST(X86Cpuid, TscLeaf_AdvertisesModelFrequency) {
     EXPECT_EQ(u64{r.ecx} * r.ebx / r.eax, model.tsc_hz);
 }
 
-TEST(X86Cpuid, LongModeAndNx_NotAdvertisedBeforePaging) {
+// Paging (tests/x86/paging_test.cpp) implements both.
+TEST(X86Cpuid, LongModeAndNx_Advertised) {
     const u32 e1 = cpuid_query(CpuModel::flint_default(), 0x80000001, 0).edx;
-    EXPECT_EQ(e1 & (b::LM | b::NX), 0u);
+    EXPECT_EQ(e1 & (b::LM | b::NX), b::LM | b::NX);
 }
 
 TEST(X86Cpuid, HostLike_KeepsImplementedFeaturesOnly) {

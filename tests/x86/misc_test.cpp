@@ -62,7 +62,6 @@ INSTANTIATE_TEST_SUITE_P(
                     FaultCase{"Ud0", {0x0f, 0xff, 0xc0}, Vector::UD, false},
                     FaultCase{"UndefinedOpcode", {0x0f, 0x04}, Vector::UD, false},
                     FaultCase{"LockOnRegister", {0xf0, 0x01, 0xc0}, Vector::UD, false},
-                    FaultCase{"ShiftNotYetImplemented", {0xd1, 0xe0}, Vector::UD, false},
                     FaultCase{"X87NotImplemented", {0xd9, 0xe8}, Vector::UD, false},
                     FaultCase{"TooLong", {0x2e, 0x2e, 0x2e, 0x2e, 0x2e, 0x2e, 0x48, 0xb8, 1, 2, 3, 4, 5, 6, 7, 8},
                               Vector::GP, false},
