@@ -2,6 +2,7 @@
 
 #include "base/log.h"
 #include "hv/kvm/kvm_hypervisor.h"
+#include "hv/soft/soft_vm.h"
 
 namespace flint::hv {
 
@@ -19,7 +20,7 @@ Result<std::unique_ptr<Hypervisor>> Hypervisor::open(Accel accel) {
     case Accel::Kvm:
         return kvm::KvmHypervisor::open();
     case Accel::Soft:
-        return Error("the software CPU back end (--accel soft) is not available yet: run on a host with /dev/kvm and use --accel kvm");
+        return std::unique_ptr<Hypervisor>(std::make_unique<soft::SoftHypervisor>());
     case Accel::Auto: {
         auto kvm = kvm::KvmHypervisor::open();
         if (kvm) return kvm;

@@ -7,6 +7,7 @@
 
 #include "base/result.h"
 #include "base/types.h"
+#include "devices/bus.h"
 #include "devices/irq_line.h"
 #include "hv/cpu_state.h"
 #include "memory/guest_memory.h"
@@ -63,6 +64,13 @@ public:
     virtual Result<std::unique_ptr<Vcpu>> create_vcpu(u32 index, u32 count) = 0;
     // The line for global system interrupt `gsi` (ISA IRQs 0-15 are GSIs 0-15).
     virtual Result<std::shared_ptr<IrqLine>> irq_line(u32 gsi) = 0;
+    // The VMM's device buses. A back end that runs guest code in the VMM's own threads
+    // (soft) calls them directly; one that reports I/O as exits (kvm) ignores them.
+    // Both buses must outlive the Vm.
+    virtual void attach_io(const Bus* pio, const Bus* mmio) {
+        (void)pio;
+        (void)mmio;
+    }
 };
 
 class Hypervisor {

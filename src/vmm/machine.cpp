@@ -54,6 +54,7 @@ Result<void> Machine::build(const VmConfig& config) {
     m_hypervisor = FLINT_TRY(hv::Hypervisor::open(config.accel));
     m_vm = FLINT_TRY(m_hypervisor->create_vm());
     FLINT_TRY_VOID(m_vm->set_memory(m_memory));
+    m_vm->attach_io(&m_pio, &m_mmio);
     m_console = FLINT_TRY(Console::create(config.console));
     FLINT_TRY_VOID(add_legacy_devices());
 

@@ -1,0 +1,196 @@
+#include "hv/soft/soft_vcpu.h"
+
+#include <chrono>
+
+#include "base/bits.h"
+#include "base/log.h"
+#include "hv/soft/ioapic_regs.h"
+#include "hv/soft/local_apic_regs.h"
+#include "hv/soft/soft_state.h"
+#include "hv/soft/soft_vm.h"
+
+namespace flint::soft {
+
+namespace {
+
+// Instructions per interpreter block. Timers and interrupts are looked at between
+// blocks: at tens of millions of instructions a second this bounds interrupt latency to
+// well under a millisecond while keeping the per-block cost negligible.
+constexpr u64 kBlockInstructions = 16384;
+
+// Longest single sleep in HLT; a kick or a timer deadline usually ends it sooner.
+constexpr auto kMaxSleep = std::chrono::milliseconds(100);
+
+constexpr u32 kMsrTscDeadline = 0x6e0;
+
+bool in_page(u64 addr, u64 base, u64 size) { return addr >= base && addr - base < size; }
+
+}  // namespace
+
+SoftVcpu::SoftVcpu(SoftVm& vm, u32 index, u32 count) : m_vm(vm), m_index(index), m_started(index == 0) {
+    (void)count;
+    const x86::CpuModel model = x86::CpuModel::flint_default();
+    m_cpu = std::make_unique<x86::Cpu>(static_cast<x86::Bus&>(*this), model);
+    m_cpu->set_exception_delivery(x86::Cpu::ExceptionDelivery::Guest);
+    m_cpu->set_msr_delegate(this);
+
+    LocalApic::Config config;
+    config.apic_id = index;
+    config.bsp = index == 0;
+    // Firmware leaves the boot processor's APIC in virtual-wire mode (LINT0 ExtINT).
+    config.reset_as = index == 0 ? LocalApic::ResetAs::VirtualWire : LocalApic::ResetAs::PowerOn;
+    config.tsc_hz = model.tsc_hz;
+    m_apic = std::make_unique<LocalApic>(config, [&vm] { return vm.now_ns(); }, [this] { return m_cpu->tsc(); },
+                                         &vm.apic_bus(), &vm.ioapic());
+    m_irq = std::make_unique<VcpuIrqPort>(*m_apic, index == 0 ? &vm.pic() : nullptr, index == 0 ? &vm.pit() : nullptr);
+}
+
+SoftVcpu::~SoftVcpu() { m_vm.forget_vcpu(this); }
+
+Result<void> SoftVcpu::set_state(const hv::CpuState& state) {
+    load_cpu_state(*m_cpu, state);
+    return ok();
+}
+
+Result<hv::CpuState> SoftVcpu::get_state() { return save_cpu_state(*m_cpu); }
+
+Result<hv::VcpuExit> SoftVcpu::run() {
+    hv::VcpuExit exit;
+    exit.kind = hv::VcpuExit::Kind::Interrupted;
+    if (!m_started && !wait_for_startup()) return exit;
+    for (;;) {
+        if (m_exit_requested.exchange(false)) return exit;
+        take_interrupts();
+        if (m_cpu->halted()) {
+            sleep_until(m_irq->next_deadline_ns());
+            continue;
+        }
+        const x86::Event e = m_cpu->run(kBlockInstructions);
+        switch (e.kind) {
+        case x86::EventKind::None:
+        case x86::EventKind::Halt:
+            break;
+        case x86::EventKind::Shutdown:
+            exit.kind = hv::VcpuExit::Kind::Shutdown;
+            return exit;
+        default:
+            // With exceptions delivered to the guest, nothing else should come back.
+            exit.kind = hv::VcpuExit::Kind::Error;
+            exit.detail = static_cast<u64>(e.vector);
+            return exit;
+        }
+    }
+}
+
+void SoftVcpu::take_interrupts() {
+    m_irq->advance(m_vm.now_ns());
+    if (m_irq->take_nmi()) m_cpu->inject_nmi();
+    if (m_cpu->interrupts_enabled() && m_irq->has_interrupt()) m_cpu->inject_external(m_irq->acknowledge());
+}
+
+void SoftVcpu::sleep_until(u64 deadline_ns) {
+    std::unique_lock lock(m_sleep_mutex);
+    const u64 now = m_vm.now_ns();
+    if (!m_kicked && deadline_ns > now) {
+        const auto wait = std::min<std::chrono::nanoseconds>(std::chrono::nanoseconds(deadline_ns - now), kMaxSleep);
+        m_wake.wait_for(lock, wait, [this] { return m_kicked; });
+    }
+    m_kicked = false;
+}
+
+bool SoftVcpu::wait_for_startup() {
+    // An application processor waits for INIT and a start-up IPI, then begins in real
+    // mode at vector << 12, as on hardware.
+    for (;;) {
+        if (m_exit_requested.exchange(false)) return false;
+        (void)m_apic->take_init();
+        if (auto sipi = m_apic->take_sipi()) {
+            hv::CpuState st;
+            st.sregs.cs.selector = static_cast<u16>(*sipi << 8);
+            st.sregs.cs.base = u64{*sipi} << 12;
+            st.sregs.cs.type = 0xb;
+            st.regs.rip = 0;
+            st.sregs.cr0 = 0x10;
+            for (hv::Segment* s : {&st.sregs.ds, &st.sregs.es, &st.sregs.fs, &st.sregs.gs, &st.sregs.ss}) s->type = 0x3;
+            st.sregs.tr.type = 0xb;
+            st.sregs.tr.s = false;
+            st.sregs.ldt.type = 0x2;
+            st.sregs.ldt.s = false;
+            load_cpu_state(*m_cpu, st);
+            m_started = true;
+            return true;
+        }
+        sleep_until(kNoDeadline);
+    }
+}
+
+void SoftVcpu::kick() {
+    std::lock_guard lock(m_sleep_mutex);
+    m_kicked = true;
+    m_wake.notify_one();
+}
+
+void SoftVcpu::request_exit() {
+    m_exit_requested.store(true);
+    kick();
+}
+
+u8* SoftVcpu::ram_page(u64 page) { return m_vm.memory()->host_ptr(page, x86::kPageSize); }
+
+bool SoftVcpu::mmio_read(u64 addr, std::span<u8> data) {
+    if (in_page(addr, kLocalApicBase, x86::kPageSize)) {
+        m_apic->read(addr - kLocalApicBase, data);
+        return true;
+    }
+    if (in_page(addr, kIoApicBase, kIoApicMmioSize)) {
+        m_vm.ioapic().read(addr - kIoApicBase, data);
+        return true;
+    }
+    return m_vm.mmio() && m_vm.mmio()->read(addr, data);
+}
+
+bool SoftVcpu::mmio_write(u64 addr, std::span<const u8> data) {
+    if (in_page(addr, kLocalApicBase, x86::kPageSize)) {
+        m_apic->write(addr - kLocalApicBase, data);
+        return true;
+    }
+    if (in_page(addr, kIoApicBase, kIoApicMmioSize)) {
+        m_vm.ioapic().write(addr - kIoApicBase, data);
+        return true;
+    }
+    return m_vm.mmio() && m_vm.mmio()->write(addr, data);
+}
+
+bool SoftVcpu::mmio_claims(u64) { return true; }
+
+u32 SoftVcpu::port_in(u16 port, unsigned size) {
+    u8 buf[4] = {0xff, 0xff, 0xff, 0xff};
+    std::span<u8> data(buf, size);
+    if (!m_vm.platform_port_read(port, data) && m_vm.pio()) (void)m_vm.pio()->read(port, data);
+    return static_cast<u32>(load_le_span(data));
+}
+
+void SoftVcpu::port_out(u16 port, unsigned size, u32 value) {
+    u8 buf[4];
+    std::span<u8> data(buf, size);
+    store_le_span(data, value);
+    if (!m_vm.platform_port_write(port, data) && m_vm.pio()) (void)m_vm.pio()->write(port, data);
+}
+
+bool SoftVcpu::read_msr(u32 index, u64& value) {
+    if (index == kMsrTscDeadline) {
+        value = m_apic->tsc_deadline();
+        return true;
+    }
+    return false;  // x2APIC is not advertised: its MSRs raise #GP, as on such a CPU
+}
+
+bool SoftVcpu::write_msr(u32 index, u64 value) {
+    if (index == kMsrTscDeadline) {
+        m_apic->set_tsc_deadline(value);
+        return true;
+    }
+    return false;
+}
+
+}  // namespace flint::soft

@@ -1,0 +1,69 @@
+#pragma once
+// The software back end: Flint's own x86-64 CPU (src/x86) with the PC interrupt and timer
+// hardware that KVM would otherwise keep in the kernel (PIC pair, PIT, IOAPIC, one local
+// APIC per vCPU). Port I/O and MMIO that these do not claim reach the VMM's buses as
+// plain calls from the vCPU thread.
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "devices/bus.h"
+#include "hv/hypervisor.h"
+#include "hv/soft/apic_bus.h"
+#include "hv/soft/pit8254.h"
+#include "hv/soft/soft_irq_chip.h"
+
+namespace flint::soft {
+
+class SoftVcpu;
+
+class SoftHypervisor final : public hv::Hypervisor {
+public:
+    hv::Accel accel() const override { return hv::Accel::Soft; }
+    Result<std::unique_ptr<hv::Vm>> create_vm() override;
+};
+
+class SoftVm final : public hv::Vm {
+public:
+    SoftVm();
+    ~SoftVm() override;
+
+    Result<void> set_memory(const GuestMemory& memory) override;
+    Result<std::unique_ptr<hv::Vcpu>> create_vcpu(u32 index, u32 count) override;
+    Result<std::shared_ptr<IrqLine>> irq_line(u32 gsi) override;
+    void attach_io(const Bus* pio, const Bus* mmio) override;
+
+    // Nanoseconds since the VM was created: the clock of every timer model.
+    u64 now_ns() const;
+
+    // What a vCPU asks for the accesses it cannot answer itself.
+    const GuestMemory* memory() const { return m_memory; }
+    bool platform_port_read(u16 port, std::span<u8> data) const { return m_platform_pio.read(port, data); }
+    bool platform_port_write(u16 port, std::span<const u8> data) const { return m_platform_pio.write(port, data); }
+    const Bus* pio() const { return m_pio; }
+    const Bus* mmio() const { return m_mmio; }
+    IoApic& ioapic() { return m_chip.ioapic(); }
+    Pic8259Pair& pic() { return m_chip.pic(); }
+    Pit8254& pit() { return m_pit; }
+    ApicBus& apic_bus() { return m_apic_bus; }
+
+    // Wakes every vCPU that sleeps in HLT (an interrupt line changed).
+    void kick_all();
+    // A vCPU going away stops receiving kicks.
+    void forget_vcpu(SoftVcpu* vcpu);
+
+private:
+    std::chrono::steady_clock::time_point m_start;
+    const GuestMemory* m_memory = nullptr;
+    const Bus* m_pio = nullptr;
+    const Bus* m_mmio = nullptr;
+    ApicBus m_apic_bus;
+    SoftIrqChip m_chip;
+    Pit8254 m_pit;
+    Bus m_platform_pio{"soft platform ports"};
+    std::mutex m_vcpus_mutex;
+    std::vector<SoftVcpu*> m_vcpus;
+};
+
+}  // namespace flint::soft

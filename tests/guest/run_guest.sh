@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs one bare-metal test program under flint and passes when it reports success
+# through isa-debug-exit (value 0, exit status 1). Usage: run_guest.sh FLINT ACCEL PROGRAM
+set -uo pipefail
+flint=$1 accel=$2 program=$3
+timeout 120 "$flint" run --accel "$accel" --kernel "$program" --memory 64M --console stdio \
+  --cmdline "flint-guest-test" </dev/null
+status=$?
+if [[ $status -eq 1 ]]; then
+  echo "$(basename "$program") on $accel: passed"
+  exit 0
+fi
+case $status in
+  124) why="timed out after 120 s" ;;
+  *) if ((status & 1)); then why="check $(((status - 1) / 2)) failed"; else why="flint exited with status $status"; fi ;;
+esac
+echo "$(basename "$program") on $accel: FAILED ($why)"
+exit 1
