@@ -40,5 +40,16 @@ expect "bad console" "console" -- run --kernel "$tmp/random.bin" --console tty
 expect "missing initrd" "initrd" -- run --kernel "$tmp/random.bin" --initrd "$tmp/nope"
 expect "no subcommand" "subcommand|required" --
 
+# With a real kernel: memory too small for it, and an initrd that does not fit.
+kernel=${FLINT_TEST_KERNEL:-$(dirname "$0")/../../out/guest/vmlinuz}
+if [[ -f $kernel ]]; then
+  truncate -s 100M "$tmp/big-initrd"
+  expect "memory too small for the kernel" "raise --memory" -- run --kernel "$kernel" --memory 32M --accel kvm
+  expect "initrd does not fit" "does not fit" -- run --kernel "$kernel" --initrd "$tmp/big-initrd" --memory 128M --accel kvm
+else
+  failures=$((failures + 1))
+  echo "FAIL: no real kernel at $kernel for the size checks: run scripts/build-guest (scripts/test does) or set FLINT_TEST_KERNEL"
+fi
+
 echo "bad-input: $passes passed, $failures failed"
 [[ $failures -eq 0 ]]
