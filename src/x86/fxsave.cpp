@@ -29,7 +29,7 @@ inline constexpr unsigned Size32 = Xmm0 + 16 * 8;
 inline constexpr unsigned Area = 512;
 }  // namespace fx
 
-using Image = std::array<u8, fx::Size64>;
+using Image = std::array<u8, fx::Area>;
 
 template <typename T>
 void put(Image& img, unsigned off, T v) {
@@ -126,8 +126,10 @@ Event fxrstor(Cpu& cpu, const Insn& in) {
     const u64 lin = cpu.linear(in);
     if (!check_align(cpu, lin, Align::Sixteen)) return cpu.fault();
     const unsigned size = saved_size(cpu);
+    // The whole 512-byte area is accessed (and faults) as on hardware, though only the
+    // first `size` bytes carry state.
     Image img{};
-    for (unsigned off = 0; off < size; off += 8) {
+    for (unsigned off = 0; off < fx::Area; off += 8) {
         u64 v;
         if (!cpu.read_mem(lin + off, 8, v)) return cpu.fault();
         put<u64>(img, off, v);

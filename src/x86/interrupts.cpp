@@ -49,11 +49,15 @@ void Cpu::inject_external(u8 vector) {
     m_pending_ext[vector / 64] |= u64{1} << (vector % 64);
     m_ext_any = true;
     m_attention = true;
+    // Taken at the next boundary, so a HLT ends now: halted() must not tell a caller
+    // that sleeps while halted to sleep past it.
+    if (interrupts_enabled()) m_halted = false;
 }
 
 void Cpu::inject_nmi() {
     m_nmi_pending = true;
     m_attention = true;
+    if (!m_nmi_blocked) m_halted = false;
 }
 
 bool Cpu::halt() {

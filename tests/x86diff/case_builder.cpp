@@ -43,6 +43,7 @@ private:
     i64 pad_target();
     void poke(u64 addr, unsigned size, u64 value);
     unsigned e_size() const;
+    u64 encoded_ea(u64 next_rip) const;
     void mark_undefined(unsigned opsize);
 
     const InsnSpec& m_s;
@@ -194,13 +195,16 @@ void Builder::solve_memory(u64 ea) {
     default: break;
     }
     m_e.layout();  // learn the disp size this shape needs
+    // The base doubles as the index only in shapes that have both (m_e.index is drawn
+    // for every shape).
+    const bool base_is_index = m_e.uses_base() && m_e.uses_index() && m_e.base == m_e.index;
     u64 idx = 0;
     if (m_e.uses_index()) {
-        if (!pinned(m_e.index) && !(m_e.uses_base() && m_e.base == m_e.index))
+        if (!pinned(m_e.index) && !base_is_index)
             m_c.gpr[m_e.index] = m_rng.chance(70) ? m_rng.below(0x100) : register_value(m_rng);
         idx = m_c.gpr[m_e.index] << m_e.scale;
     }
-    if (m_e.uses_base() && !pinned(m_e.base) && m_e.base != m_e.index) {
+    if (m_e.uses_base() && !pinned(m_e.base) && !base_is_index) {
         m_e.disp = random_disp(m_e.disp_size);
         const u64 b = (ea - idx - static_cast<u64>(static_cast<i64>(m_e.disp))) & mask;
         m_c.gpr[m_e.base] = addr32() ? (m_rng.next() << 32 | b) : b;
@@ -210,7 +214,7 @@ void Builder::solve_memory(u64 ea) {
     // reach the target through the displacement instead, widening it when needed.
     u64 fixed = idx;
     if (m_e.uses_base()) {
-        if (m_e.base == m_e.index && !pinned(m_e.base)) {
+        if (base_is_index && !pinned(m_e.base)) {
             m_c.gpr[m_e.base] = m_rng.below(0x100);
             fixed = m_c.gpr[m_e.base] + (m_c.gpr[m_e.base] << m_e.scale);
         } else {
@@ -240,6 +244,21 @@ void Builder::poke(u64 addr, unsigned size, u64 value) {
     if (addr < kDataBase || addr + size > kDataBase + kDataSize || m_c.poke_count >= kMaxPokes)
         return;
     m_c.pokes[m_c.poke_count++] = Poke{static_cast<u16>(addr - kDataBase), static_cast<u8>(size), value};
+}
+
+// The effective address the final encoding and registers form.
+u64 Builder::encoded_ea(u64 next_rip) const {
+    const u64 disp = static_cast<u64>(static_cast<i64>(m_e.disp));
+    u64 ea = 0;
+    switch (m_e.kind) {
+    case AddrKind::RipRel: return next_rip + disp;
+    case AddrKind::Abs32: ea = disp; break;
+    default:
+        ea = disp + (m_e.uses_base() ? m_c.gpr[m_e.base] : 0) +
+             (m_e.uses_index() ? m_c.gpr[m_e.index] << m_e.scale : 0);
+        break;
+    }
+    return addr32() ? ea & 0xffffffff : ea;
 }
 
 unsigned Builder::e_size() const {
@@ -341,11 +360,16 @@ void Builder::build(unsigned opsize, AddrKind kind) {
     }
     if (m_s.has(trait::MxcsrImage) && m_rng.chance(80)) poke(m_ea, 4, mxcsr_value(m_rng));
     if (m_s.has(trait::FxImage) && m_rng.chance(85)) poke(m_ea + 24, 4, mxcsr_value(m_rng));
-    if (m_s.has(trait::HostFpuData) && m_ea >= kDataBase && m_ea < kDataBase + kDataSize) {
+    if (m_s.has(trait::HostFpuData)) {
         // FXSAVE: MXCSR_MASK (+28) is the host model's, and FNINIT leaves the x87 data
-        // registers (+32..+159) holding whatever they held.
-        m_c.host_bytes_offset = static_cast<u16>(m_ea - kDataBase + 28);
-        m_c.host_bytes_len = 160 - 28;
+        // registers (+32..+159) holding whatever they held. The operand may not be where
+        // the solver aimed (a fixed base can leave the target out of reach): use the
+        // address the encoding really forms.
+        const u64 ea = encoded_ea(kInsnAddr + m_c.len);
+        if (ea >= kDataBase && ea < kDataBase + kDataSize) {
+            m_c.host_bytes_offset = static_cast<u16>(ea - kDataBase + 28);
+            m_c.host_bytes_len = 160 - 28;
+        }
     }
     if (m_s.has(trait::CmpAcc) && m_rng.chance(50)) {
         if (mem()) poke(m_ea, access, m_c.gpr[kRax]);

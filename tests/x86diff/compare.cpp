@@ -96,6 +96,9 @@ std::string describe(const Case& c, const Outcome& host, const Outcome& emu,
     for (unsigned p = 0; p < c.poke_count; ++p)
         s += fmt::format("  mem[{:#x}]:{}={:#x}", kDataBase + c.pokes[p].offset, c.pokes[p].size,
                          c.pokes[p].value);
+    if (c.host_bytes_len)
+        s += fmt::format("\n    host-specific bytes, not compared: [{:#x}, {:#x})", kDataBase + c.host_bytes_offset,
+                         kDataBase + c.host_bytes_offset + c.host_bytes_len);
     s += fmt::format("\n  host: {}\n  emu:  {}\n", end_text(host), end_text(emu));
     if (host.end == EndKind::HarnessError || emu.end == EndKind::HarnessError) return s;
     if (emu_rejected(host, emu)) {
