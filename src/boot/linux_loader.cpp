@@ -2,13 +2,17 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
+#include <vector>
 
 #include "base/bits.h"
+#include "base/log.h"
 #include "boot/bzimage.h"
 #include "boot/e820.h"
 #include "boot/layout.h"
 #include "boot/long_mode.h"
 #include "boot/setup_header.h"
+#include "boot/vmlinux_payload.h"
 
 namespace flint::boot {
 
@@ -78,6 +82,31 @@ BootParams make_zero_page(const LinuxImage& image, const BzImage& bz, u64 load_a
     return zp;
 }
 
+// Writes the uncompressed kernel's segments where the bzImage's decompressor would put
+// them: at the load address plus their offset from the kernel's link-time base (the
+// kernel fixes up its own page tables for wherever that lands). Returns the physical
+// entry point, or nothing when the payload's format is one only the guest can unpack.
+Result<std::optional<u64>> write_unpacked_kernel(const GuestMemory& mem, const BzImage& bz,
+                                                 const KernelPlacement& kernel) {
+    const std::span<const u8> payload = FLINT_TRY(bzimage_payload(bz));
+    if (payload_format(payload) == PayloadFormat::Other) {
+        spdlog::info("the kernel payload's compression is not one the host unpacks; the guest decompresses it");
+        return std::optional<u64>{};
+    }
+    const std::vector<u8> elf = FLINT_TRY(decompress_payload(payload));
+    const VmlinuxImage vmlinux = FLINT_TRY(parse_vmlinux(elf));
+    if (vmlinux.end - vmlinux.lowest > kernel.end - kernel.load_addr)
+        return Error("the decompressed kernel is larger than the bzImage's init_size: the bzImage is damaged");
+    for (const VmlinuxImage::Segment& seg : vmlinux.segments) {
+        const u64 gpa = kernel.load_addr + (seg.paddr - vmlinux.lowest);
+        FLINT_TRY_VOID(write_bytes(mem, gpa, seg.bytes, "the kernel"));
+        // Guest RAM may hold an earlier boot's bytes: .bss must start out zero.
+        const std::vector<u8> zeros(seg.memsz - seg.bytes.size());
+        FLINT_TRY_VOID(write_bytes(mem, gpa + seg.bytes.size(), zeros, "the kernel"));
+    }
+    return std::optional<u64>{kernel.load_addr + (vmlinux.entry - vmlinux.lowest)};
+}
+
 }  // namespace
 
 Result<hv::CpuState> load_linux(const GuestMemory& mem, const LinuxImage& image) {
@@ -89,7 +118,13 @@ Result<hv::CpuState> load_linux(const GuestMemory& mem, const LinuxImage& image)
     if (!image.initrd.empty())
         initrd_addr = FLINT_TRY(place_initrd(image.initrd.size(), bz.header, kernel.end, ram_end, mem.size()));
 
-    FLINT_TRY_VOID(write_bytes(mem, kernel.load_addr, bz.protected_mode, "the kernel"));
+    u64 entry = kernel.load_addr + kEntry64Offset;
+    std::optional<u64> unpacked_entry;
+    if (image.unpack_on_host) unpacked_entry = FLINT_TRY(write_unpacked_kernel(mem, bz, kernel));
+    if (unpacked_entry)
+        entry = *unpacked_entry;
+    else
+        FLINT_TRY_VOID(write_bytes(mem, kernel.load_addr, bz.protected_mode, "the kernel"));
     if (!image.initrd.empty()) FLINT_TRY_VOID(write_bytes(mem, initrd_addr, image.initrd, "the initrd"));
     // The command line with its terminating NUL.
     const std::span<const u8> cmdline(reinterpret_cast<const u8*>(image.cmdline.c_str()), image.cmdline.size() + 1);
@@ -101,7 +136,7 @@ Result<hv::CpuState> load_linux(const GuestMemory& mem, const LinuxImage& image)
 
     FLINT_TRY_VOID(write_identity_page_tables(mem));
     FLINT_TRY_VOID(write_boot_gdt(mem));
-    return long_mode_cpu_state(kernel.load_addr + kEntry64Offset, kZeroPageAddr);
+    return long_mode_cpu_state(entry, kZeroPageAddr);
 }
 
 }  // namespace flint::boot

@@ -16,6 +16,11 @@ struct LinuxImage {
     std::vector<u8> kernel;  // the bzImage file as it is on disk
     std::vector<u8> initrd;  // empty: no initrd
     std::string cmdline;
+    // Unpack the compressed vmlinux on the host and enter it at startup_64 instead of
+    // running the bzImage's decompressor in the guest (for a software CPU, where that
+    // decompressor takes minutes). Falls back to the decompressor for compression formats
+    // the host side does not handle.
+    bool unpack_on_host = false;
 };
 
 // Loads `image` into `mem` (see boot/layout.h for where things go) and returns the state

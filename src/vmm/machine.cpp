@@ -5,6 +5,8 @@
 
 #include <cstring>
 #include <ctime>
+#include <string>
+#include <string_view>
 
 #include "acpi/config.h"
 #include "acpi/sleep_control.h"
@@ -17,6 +19,7 @@
 #include "devices/legacy/debug_exit.h"
 #include "devices/legacy/i8042.h"
 #include "devices/legacy/uart8250.h"
+#include "hv/soft/soft_vm.h"
 
 namespace flint::vmm {
 
@@ -48,10 +51,11 @@ Result<void> Machine::build(const VmConfig& config) {
     if (efd < 0) return Error::from_errno("eventfd");
     m_stop_event.reset(efd);
 
+    // The back end first: how the kernel is loaded depends on it.
+    m_hypervisor = FLINT_TRY(hv::Hypervisor::open(config.accel));
     auto boot_state = load_kernel(config);
     if (!boot_state) return boot_state.error().context(fmt::format("booting {}", config.kernel));
 
-    m_hypervisor = FLINT_TRY(hv::Hypervisor::open(config.accel));
     m_vm = FLINT_TRY(m_hypervisor->create_vm());
     FLINT_TRY_VOID(m_vm->set_memory(m_memory));
     m_vm->attach_io(&m_pio, &m_mmio);
@@ -83,7 +87,23 @@ Result<hv::CpuState> Machine::load_kernel(const VmConfig& config) {
     const bool bzimage = kernel.size() > kHdrSOffset + 4 && std::memcmp(kernel.data() + kHdrSOffset, "HdrS", 4) == 0;
     if (!bzimage && boot::find_multiboot_header(kernel))
         return boot::load_multiboot(m_memory, {std::move(kernel), std::move(initrd), config.cmdline});
-    return boot::load_linux(m_memory, {std::move(kernel), std::move(initrd), config.cmdline});
+    // The software CPU would spend minutes in the bzImage's decompressor: unpack on the
+    // host. The kernel also learns the TSC rate (see SoftHypervisor::guest_tsc_khz) and
+    // that the TSC is reliable: it follows the host's monotonic clock on every vCPU, while
+    // the timer ticks the kernel would check it against arrive late when the interpreter
+    // is descheduled. What the user set on the command line wins.
+    const bool soft = m_hypervisor->accel() == hv::Accel::Soft;
+    std::string cmdline = config.cmdline;
+    auto add_param = [&cmdline](std::string_view key, const std::string& param) {
+        if (cmdline.find(key) != std::string::npos) return;
+        if (!cmdline.empty()) cmdline += ' ';
+        cmdline += param;
+    };
+    if (soft) {
+        add_param("tsc_early_khz=", fmt::format("tsc_early_khz={}", soft::SoftHypervisor::guest_tsc_khz()));
+        add_param("tsc=", "tsc=reliable");
+    }
+    return boot::load_linux(m_memory, {std::move(kernel), std::move(initrd), std::move(cmdline), soft});
 }
 
 Result<void> Machine::add_legacy_devices() {

@@ -20,6 +20,7 @@
 // (budget used up). MSRs the CPU does not own go to an MsrDelegate (msr.h).
 #include <array>
 #include <cstring>
+#include <span>
 
 #include "base/bits.h"
 #include "x86/bus.h"
@@ -126,6 +127,14 @@ public:
     void inject_external(u8 vector);
     void inject_nmi();
     bool halted() const { return m_halted; }
+    // The exceptions of the last delivery that failed into a triple fault, in the order
+    // they were raised (the first fault, then #DF, then what broke #DF): a debugging aid
+    // for a guest that dies before it can print anything.
+    struct FaultRecord {
+        Event event;
+        u64 rip = 0;  // where the faulting instruction (or interrupted code) was
+    };
+    std::span<const FaultRecord> shutdown_chain() const { return {m_chain.data(), m_chain_len}; }
     void set_msr_delegate(MsrDelegate* delegate) { m_msr_delegate = delegate; }
     // Recomputes the decoding mode from CR0.PE, EFER.LMA and CS.L/CS.D (what the hardware
     // does); set_mode() instead forces one, for tests that run without descriptors.
@@ -421,6 +430,8 @@ private:
     bool m_halted = false;
     bool m_attention = false;  // the loop must look at interrupts/shadow between insns
     u8 m_shadow = 0;           // instructions left in an interrupt shadow (2 = set by this one)
+    std::array<FaultRecord, 4> m_chain{};  // see shutdown_chain()
+    std::size_t m_chain_len = 0;
 };
 
 }  // namespace flint::x86

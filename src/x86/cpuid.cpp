@@ -36,6 +36,10 @@ CpuModel CpuModel::flint_default() {
     // bit is not set yet either). Not MMX yet (the prefix-less 0F 60-7F/D0-FF and
     // 0F 38 forms), nor SSE4.
     m.f1_edx |= b::FXSR | b::SSE | b::SSE2;
+    // FPU: the x87 control subset (exec_x87_min.cpp) that an OS needs to initialise and
+    // save the FPU; a 64-bit Linux refuses to boot without the bit. x87 arithmetic still
+    // raises #UD.
+    m.f1_edx |= b::FPU;
     m.f1_ecx = b::MOVBE | b::CX16 | b::POPCNT | b::SSE3 | b::SSSE3;
     m.e1_edx = b::RDTSCP | b::SYSCALL | b::NX | b::PAGE1GB | b::LM;
     m.e1_ecx = b::LAHF_LM | b::ABM;

@@ -14,6 +14,7 @@ inline constexpr u32 TSC = 1u << 4;
 inline constexpr u32 MSR = 1u << 5;
 inline constexpr u32 PAE = 1u << 6;
 inline constexpr u32 CX8 = 1u << 8;
+inline constexpr u32 APIC = 1u << 9;  // an on-chip local APIC (the machine's, not the CPU's)
 inline constexpr u32 SEP = 1u << 11;  // SYSENTER/SYSEXIT
 inline constexpr u32 MTRR = 1u << 12;
 inline constexpr u32 PGE = 1u << 13;

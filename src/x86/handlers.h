@@ -92,6 +92,10 @@ Event op_nop(Cpu&, const Insn&);
 Event op_pause(Cpu&, const Insn&);
 Event op_ud(Cpu&, const Insn&);             // defined as invalid (UD0/UD1/UD2)
 Event op_unimplemented(Cpu&, const Insn&);  // valid on hardware, not (yet) here: #UD
+
+// exec_x87_min.cpp
+Event op_x87_min(Cpu&, const Insn&);  // D8-DF: FNINIT FNCLEX FLDCW FNSTCW FNSTSW FLD1 FLDZ...
+Event op_fwait(Cpu&, const Insn&);    // 9B
 Event op_cpuid(Cpu&, const Insn&);
 Event op_rdtsc(Cpu&, const Insn&);
 Event op_flag(Cpu&, const Insn&);           // ext: 0 CLC 1 STC 2 CLI 3 STI 4 CLD 5 STD 6 CMC
@@ -111,6 +115,8 @@ Event op_rdmsr(Cpu&, const Insn&);
 Event op_wrmsr(Cpu&, const Insn&);
 Event op_cache_flush(Cpu&, const Insn&);  // INVD, WBINVD
 Event op_group6(Cpu&, const Insn&);       // 0F 00: SLDT/STR/LLDT/LTR
+Event op_verify(Cpu&, const Insn&);       // 0F 00 /4 /5: VERR/VERW (exec_verify.cpp)
+Event op_lar_lsl(Cpu&, const Insn&);      // 0F 02 LAR, 0F 03 LSL (exec_verify.cpp)
 Event op_group7(Cpu&, const Insn&);       // 0F 01: xGDT/xIDT, SMSW/LMSW, INVLPG, SWAPGS, RDTSCP
 Event op_group15(Cpu&, const Insn&);      // 0F AE: fences, CLFLUSH
 Event op_syscall(Cpu&, const Insn&);

@@ -125,7 +125,9 @@ bool Cpu::after_event(Event& ev) {
 bool Cpu::deliver(Event ev, bool external) {
     sync_to_state();
     bool ext = external;
+    m_chain_len = 0;
     for (;;) {
+        if (m_chain_len < m_chain.size()) m_chain[m_chain_len++] = FaultRecord{ev, m_state.rip};
         if (ev.vector == Vector::PF && !ev.trap && !external) m_state.cr2 = ev.address;
         const bool ok = m_mode == CpuMode::Real         ? deliver_real(ev)
                         : (m_state.efer & efer::LMA) ? deliver_long(ev, ext)
@@ -135,7 +137,10 @@ bool Cpu::deliver(Event ev, bool external) {
         if (ev.trap) m_state.rip = m_insn_rip;
         const Event nested = m_fault;
         const FaultClass first = class_of(ev), second = class_of(nested);
-        if (first == FaultClass::DoubleFault) return false;  // triple fault: shutdown
+        if (first == FaultClass::DoubleFault) {  // triple fault: shutdown
+            if (m_chain_len < m_chain.size()) m_chain[m_chain_len++] = FaultRecord{nested, m_state.rip};
+            return false;
+        }
         const bool df = (first == FaultClass::Contributory && second == FaultClass::Contributory) ||
                         (first == FaultClass::PageFault && second != FaultClass::Benign);
         ev = df ? Event::exception(Vector::DF, 0) : nested;

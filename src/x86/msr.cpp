@@ -38,7 +38,12 @@ bool Cpu::read_msr(u32 index, u64& v) {
     switch (index) {
     case msr::Tsc: v = tsc(); return true;
     case msr::PlatformId: v = 0; return true;
-    case msr::ApicBase: v = m.apic_base; return true;
+    case msr::ApicBase:
+        // With a delegate (a machine's local APIC model) the register is the APIC's: a
+        // value it refuses raises #GP. A bare CPU only stores it.
+        if (m_msr_delegate) return m_msr_delegate->read_msr(index, v) || gp();
+        v = m.apic_base;
+        return true;
     case msr::MtrrCap: v = kMtrrCapValue; return true;
     case msr::SysenterCs: v = m.sysenter_cs; return true;
     case msr::SysenterEsp: v = m.sysenter_esp; return true;
@@ -78,7 +83,10 @@ bool Cpu::write_msr(u32 index, u64 v) {
     auto canonical_or_gp = [&](u64& slot) { return canonical(v) ? (slot = v, true) : gp(); };
     switch (index) {
     case msr::Tsc: m_state.tsc_offset += v - tsc(); return true;
-    case msr::ApicBase: m.apic_base = v; return true;  // FIXME: the APIC model hooks in here
+    case msr::ApicBase:
+        if (m_msr_delegate) return m_msr_delegate->write_msr(index, v) || gp();
+        m.apic_base = v;
+        return true;
     case msr::SysenterCs: m.sysenter_cs = v & 0xffff; return true;
     case msr::SysenterEsp: return canonical_or_gp(m.sysenter_esp);
     case msr::SysenterEip: return canonical_or_gp(m.sysenter_eip);

@@ -47,7 +47,8 @@ inline constexpr u32 TscAux = 0xc0000103;
 inline constexpr u64 kMtrrCapValue = 8 | (1u << 8) | (1u << 10);
 
 // Handles MSRs outside the CPU (Cpu::set_msr_delegate). The CPU asks it first for the
-// x2APIC range and TSC_DEADLINE, and last for any index it does not know: returning
+// x2APIC range, TSC_DEADLINE and IA32_APIC_BASE (which it stores itself only without a
+// delegate), and last for any index it does not know: returning
 // false there makes RDMSR/WRMSR raise #GP(0), as for an unimplemented MSR.
 class MsrDelegate {
 public:

@@ -14,8 +14,8 @@ constexpr std::array<OpRow, 256> build_0f() {
     for (unsigned x = 0x10; x < 0x100; ++x) t[x] = U("sse", Form::E);
     t[0x00] = G(kGrp6, Size::W);
     t[0x01] = G(kGrp7, Size::V);
-    t[0x02] = U("lar", Form::G_E);
-    t[0x03] = U("lsl", Form::G_E);
+    t[0x02] = R(op_lar_lsl, "lar", Form::G_Ew, Size::V);  // exec_verify.cpp
+    t[0x03] = R(op_lar_lsl, "lsl", Form::G_Ew, Size::V);
     t[0x05] = R(op_syscall, "syscall", Form::None, Size::V);
     t[0x06] = R(op_clts, "clts", Form::None, Size::V);
     t[0x07] = R(op_sysret, "sysret", Form::None, Size::V);

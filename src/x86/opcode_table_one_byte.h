@@ -80,7 +80,7 @@ constexpr std::array<OpRow, 256> build_one_byte() {
     t[0x98] = R(op_cbw, "cbw", Form::None, Size::V);
     t[0x99] = R(op_cwd, "cwd", Form::None, Size::V);
     t[0x9a] = R(op_call_far, "callf", Form::None, Size::V, ImmKind::Far, kInv64);
-    t[0x9b] = U("fwait", Form::None);  // x87
+    t[0x9b] = R(op_fwait, "fwait", Form::None, Size::V);  // exec_x87_min.cpp
     t[0x9c] = R(op_pushf, "pushf", Form::None, Size::D64);
     t[0x9d] = R(op_popf, "popf", Form::None, Size::D64);
     t[0x9e] = R(op_sahf, "sahf", Form::None, Size::B);
@@ -126,7 +126,8 @@ constexpr std::array<OpRow, 256> build_one_byte() {
     t[0xd5] = R(op_bcd, "aad", Form::None, Size::B, ImmKind::B, kInv64, 5);
     t[0xd6] = R(op_bcd, "salc", Form::None, Size::B, ImmKind::None, kInv64, 6);
     t[0xd7] = R(op_xlat, "xlat", Form::None, Size::B);
-    for (unsigned x = 0xd8; x <= 0xdf; ++x) t[x] = U("x87", Form::E);
+    // exec_x87_min.cpp: the control subset of x87; the rest of D8-DF raises #UD there.
+    for (unsigned x = 0xd8; x <= 0xdf; ++x) t[x] = R(op_x87_min, "x87", Form::E, Size::V);
     t[0xe0] = R(op_loop, "loopne", Form::None, Size::F64, ImmKind::Jb, 0, 0);
     t[0xe1] = R(op_loop, "loope", Form::None, Size::F64, ImmKind::Jb, 0, 1);
     t[0xe2] = R(op_loop, "loop", Form::None, Size::F64, ImmKind::Jb, 0, 2);
@@ -186,7 +187,7 @@ constexpr std::array<std::array<OpRow, 8>, kGroupCount> build_groups() {
     g[kGrp5][6] = S(op_push, "push", 0, ImmKind::None, Size::D64);
     g[kGrp11][0] = S(op_mov, "mov");  // /7 with mod 3 is XABORT/XBEGIN: no RTM, #UD
     constexpr const char* kGrp6Names[6] = {"sldt", "str", "lldt", "ltr", "verr", "verw"};
-    for (unsigned op = 0; op < 6; ++op) g[kGrp6][op] = S(op < 4 ? op_group6 : op_unimplemented, kGrp6Names[op]);
+    for (unsigned op = 0; op < 6; ++op) g[kGrp6][op] = S(op < 4 ? op_group6 : op_verify, kGrp6Names[op]);
     for (unsigned op = 0; op < 8; ++op) g[kGrp7][op] = S(op_group7, "grp7");
     constexpr const char* kBt[4] = {"bt", "bts", "btr", "btc"};
     for (unsigned op = 0; op < 4; ++op)  // op_bt uses ext & 3: ModRM.reg 4-7 is BT..BTC

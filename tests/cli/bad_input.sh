@@ -25,11 +25,11 @@ expect() {
   fi
 }
 
-expect "missing kernel" "does not exist" -- run --kernel "$tmp/nope" --accel kvm
-expect "kernel is a directory" "directory" -- run --kernel "$tmp" --accel kvm
-expect "empty kernel" "empty" -- run --kernel "$tmp/empty" --accel kvm
-expect "too short for a bzImage" "bzImage" -- run --kernel "$tmp/short" --accel kvm
-expect "random bytes" "bzImage" -- run --kernel "$tmp/random.bin" --accel kvm
+expect "missing kernel" "does not exist" -- run --kernel "$tmp/nope" --accel soft
+expect "kernel is a directory" "directory" -- run --kernel "$tmp" --accel soft
+expect "empty kernel" "empty" -- run --kernel "$tmp/empty" --accel soft
+expect "too short for a bzImage" "bzImage" -- run --kernel "$tmp/short" --accel soft
+expect "random bytes" "bzImage" -- run --kernel "$tmp/random.bin" --accel soft
 expect "unknown flag" "bogus" -- run --kernel "$tmp/random.bin" --bogus
 expect "no kernel flag" "kernel" -- run
 expect "bad memory" "memory size" -- run --kernel "$tmp/random.bin" --memory 12X
@@ -44,8 +44,8 @@ expect "no subcommand" "subcommand|required" --
 kernel=${FLINT_TEST_KERNEL:-$(dirname "$0")/../../out/guest/vmlinuz}
 if [[ -f $kernel ]]; then
   truncate -s 100M "$tmp/big-initrd"
-  expect "memory too small for the kernel" "raise --memory" -- run --kernel "$kernel" --memory 32M --accel kvm
-  expect "initrd does not fit" "does not fit" -- run --kernel "$kernel" --initrd "$tmp/big-initrd" --memory 128M --accel kvm
+  expect "memory too small for the kernel" "raise --memory" -- run --kernel "$kernel" --memory 32M --accel soft
+  expect "initrd does not fit" "does not fit" -- run --kernel "$kernel" --initrd "$tmp/big-initrd" --memory 128M --accel soft
 else
   failures=$((failures + 1))
   echo "FAIL: no real kernel at $kernel for the size checks: run scripts/build-guest (scripts/test does) or set FLINT_TEST_KERNEL"

@@ -122,6 +122,23 @@ TEST(X86Interrupts, NoUsableIdt_TripleFaultShutsDown) {
     EXPECT_EQ(m.run().kind, EventKind::Shutdown);
 }
 
+// The faults that led to the shutdown, for the VMM's log: #UD, #GP delivering it, #DF,
+// and the #GP that ended #DF.
+TEST(X86Interrupts, TripleFault_RecordsTheChain) {
+    DeliveringMachine m;
+    m.cpu.state().idtr.limit = 0;
+    m.load(kCodeAddr, {0x0f, 0x0b});  // ud2
+    ASSERT_EQ(m.run().kind, EventKind::Shutdown);
+    const auto chain = m.cpu.shutdown_chain();
+    ASSERT_EQ(chain.size(), 4u);
+    EXPECT_EQ(chain[0].event.vector, Vector::UD);
+    EXPECT_EQ(chain[0].rip, kCodeAddr);
+    EXPECT_EQ(chain[1].event.vector, Vector::GP);
+    EXPECT_EQ(chain[1].event.error_code, 6u * 8 + 2);  // IDT entry 6, EXT clear
+    EXPECT_EQ(chain[2].event.vector, Vector::DF);
+    EXPECT_EQ(chain[3].event.vector, Vector::GP);
+}
+
 TEST(X86Interrupts, InjectedInterrupt_WakesHalt) {
     DeliveringMachine m;
     m.gate(0x30, kHandler2);

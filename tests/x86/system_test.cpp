@@ -85,6 +85,44 @@ TEST(X86System, X2ApicMsr_GoesToDelegate) {
     EXPECT_EQ((m.reg(R::Rdx) << 32) | m.reg(R::Rax), 0x4000000fdu);
 }
 
+// A machine's local APIC owns IA32_APIC_BASE: with a delegate, the CPU stores nothing
+// itself, and a value the APIC refuses raises #GP.
+struct ApicBaseDelegate : MsrDelegate {
+    u64 base = 0xfee00900;
+    bool read_msr(u32 index, u64& v) override {
+        if (index != msr::ApicBase) return false;
+        v = base;
+        return true;
+    }
+    bool write_msr(u32 index, u64 v) override {
+        if (index != msr::ApicBase || (v & (1u << 10))) return false;  // refuses x2APIC mode
+        base = v;
+        return true;
+    }
+};
+
+TEST(X86System, ApicBase_GoesToDelegate) {
+    PagedMachine m;
+    ApicBaseDelegate d;
+    m.cpu.set_msr_delegate(&d);
+    m.load(kCodeAddr, msr_round_trip(msr::ApicBase, 0xfee00100));
+    ASSERT_EQ(m.run().kind, EventKind::Halt);
+    EXPECT_EQ(d.base, 0xfee00100u);
+    EXPECT_EQ((m.reg(R::Rdx) << 32) | m.reg(R::Rax), 0xfee00100u);
+    EXPECT_EQ(m.cpu.state().msr.apic_base, 0xfee00900u);  // untouched
+}
+
+TEST(X86System, ApicBaseRefusedByDelegate_GeneralProtection) {
+    PagedMachine m;
+    ApicBaseDelegate d;
+    m.cpu.set_msr_delegate(&d);
+    m.load(kCodeAddr, msr_round_trip(msr::ApicBase, 0xfee00d00));
+    const Event e = m.run();
+    ASSERT_EQ(e.kind, EventKind::Exception);
+    EXPECT_EQ(e.vector, Vector::GP);
+    EXPECT_EQ(d.base, 0xfee00900u);
+}
+
 TEST(X86System, SyscallSysret_RoundTripThroughCpl0) {
     PagedMachine m;
     constexpr u64 kEntry = 0x3000;

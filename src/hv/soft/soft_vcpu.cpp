@@ -8,6 +8,7 @@
 #include "hv/soft/local_apic_regs.h"
 #include "hv/soft/soft_state.h"
 #include "hv/soft/soft_vm.h"
+#include "x86/cpuid.h"
 
 namespace flint::soft {
 
@@ -21,6 +22,7 @@ constexpr u64 kBlockInstructions = 16384;
 // Longest single sleep in HLT; a kick or a timer deadline usually ends it sooner.
 constexpr auto kMaxSleep = std::chrono::milliseconds(100);
 
+constexpr u32 kMsrApicBase = 0x1b;
 constexpr u32 kMsrTscDeadline = 0x6e0;
 
 bool in_page(u64 addr, u64 base, u64 size) { return addr >= base && addr - base < size; }
@@ -29,7 +31,10 @@ bool in_page(u64 addr, u64 base, u64 size) { return addr >= base && addr - base 
 
 SoftVcpu::SoftVcpu(SoftVm& vm, u32 index, u32 count) : m_vm(vm), m_index(index), m_started(index == 0) {
     (void)count;
-    const x86::CpuModel model = x86::CpuModel::flint_default();
+    x86::CpuModel model = x86::CpuModel::flint_default();
+    // This machine gives every vCPU a local APIC (below). Linux needs to be told: on a
+    // hardware-reduced ACPI platform it drops the 8259 and PIT and has no timer without one.
+    model.f1_edx |= x86::cpuid_bits::APIC;
     m_cpu = std::make_unique<x86::Cpu>(static_cast<x86::Bus&>(*this), model);
     m_cpu->set_exception_delivery(x86::Cpu::ExceptionDelivery::Guest);
     m_cpu->set_msr_delegate(this);
@@ -65,12 +70,15 @@ Result<hv::VcpuExit> SoftVcpu::run() {
             sleep_until(m_irq->next_deadline_ns());
             continue;
         }
+        if (spdlog::should_log(spdlog::level::trace)) [[unlikely]]
+            sample_rip();
         const x86::Event e = m_cpu->run(kBlockInstructions);
         switch (e.kind) {
         case x86::EventKind::None:
         case x86::EventKind::Halt:
             break;
         case x86::EventKind::Shutdown:
+            log_shutdown();
             exit.kind = hv::VcpuExit::Kind::Shutdown;
             return exit;
         default:
@@ -80,6 +88,30 @@ Result<hv::VcpuExit> SoftVcpu::run() {
             return exit;
         }
     }
+}
+
+// A triple fault leaves nothing on the console: the faults that led to it, with the
+// control registers, are what tells where the guest died.
+void SoftVcpu::log_shutdown() const {
+    const x86::CpuState& st = m_cpu->state();
+    spdlog::warn("vCPU {}: triple fault at RIP {:#x} RSP {:#x} CR0 {:#x} CR2 {:#x} CR3 {:#x} CR4 {:#x} EFER {:#x}",
+                 m_index, st.rip, st.gpr[static_cast<unsigned>(x86::Reg::Rsp)], st.cr0, st.cr2, st.cr3, st.cr4,
+                 st.efer);
+    for (const x86::Cpu::FaultRecord& f : m_cpu->shutdown_chain())
+        spdlog::warn("vCPU {}:   exception {} error {:#x} at RIP {:#x} (address {:#x})", m_index,
+                     static_cast<unsigned>(f.event.vector), f.event.error_code, f.rip, f.event.address);
+}
+
+// Where a guest that prints nothing spends its time: the RIP once a second, with the
+// instruction count that tells a loop from progress.
+void SoftVcpu::sample_rip() {
+    constexpr u64 kSampleIntervalNs = 1'000'000'000;
+    const u64 now = m_vm.now_ns();
+    if (now < m_next_sample_ns) return;
+    m_next_sample_ns = now + kSampleIntervalNs;
+    const x86::CpuState& st = m_cpu->state();
+    spdlog::trace("vCPU {}: RIP {:#x} RSP {:#x} RFLAGS {:#x} CR3 {:#x}, {} instructions retired", m_index, st.rip,
+                  st.gpr[static_cast<unsigned>(x86::Reg::Rsp)], m_cpu->rflags(), st.cr3, m_cpu->retired());
 }
 
 void SoftVcpu::take_interrupts() {
@@ -178,6 +210,10 @@ void SoftVcpu::port_out(u16 port, unsigned size, u32 value) {
 }
 
 bool SoftVcpu::read_msr(u32 index, u64& value) {
+    if (index == kMsrApicBase) {
+        value = m_apic->apic_base();
+        return true;
+    }
     if (index == kMsrTscDeadline) {
         value = m_apic->tsc_deadline();
         return true;
@@ -186,6 +222,7 @@ bool SoftVcpu::read_msr(u32 index, u64& value) {
 }
 
 bool SoftVcpu::write_msr(u32 index, u64 value) {
+    if (index == kMsrApicBase) return m_apic->set_apic_base(value);
     if (index == kMsrTscDeadline) {
         m_apic->set_tsc_deadline(value);
         return true;

@@ -46,6 +46,8 @@ private:
     bool write_msr(u32 index, u64 value) override;
 
     void take_interrupts();
+    void log_shutdown() const;
+    void sample_rip();
     void sleep_until(u64 deadline_ns);
     bool wait_for_startup();
 
@@ -55,6 +57,7 @@ private:
     std::unique_ptr<x86::Cpu> m_cpu;
     std::unique_ptr<VcpuIrqPort> m_irq;
     bool m_started;  // the BSP starts at once; APs on a start-up IPI
+    u64 m_next_sample_ns = 0;  // --log-level trace: when to log the guest's RIP next
 
     std::mutex m_sleep_mutex;
     std::condition_variable m_wake;

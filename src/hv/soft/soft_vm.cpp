@@ -3,6 +3,7 @@
 #include "hv/soft/ioapic_regs.h"
 #include "hv/soft/pic8259_pair.h"
 #include "hv/soft/soft_vcpu.h"
+#include "x86/cpu.h"
 
 namespace flint::soft {
 
@@ -19,6 +20,8 @@ constexpr u16 kElcrPorts = 0x4d0;
 constexpr u16 kElcrPortCount = 2;
 
 }  // namespace ports
+
+u64 SoftHypervisor::guest_tsc_khz() { return x86::CpuModel::flint_default().tsc_hz / 1000; }
 
 Result<std::unique_ptr<hv::Vm>> SoftHypervisor::create_vm() {
     auto vm = std::make_unique<SoftVm>();

@@ -22,6 +22,10 @@ class SoftHypervisor final : public hv::Hypervisor {
 public:
     hv::Accel accel() const override { return hv::Accel::Soft; }
     Result<std::unique_ptr<hv::Vm>> create_vm() override;
+    // The TSC rate the vCPUs run at. Linux reads it from CPUID only on the CPU vendors it
+    // knows, and calibrating against the PIT fails on a busy host (an interpreter gets
+    // descheduled between the reads): the loader passes it on the command line instead.
+    static u64 guest_tsc_khz();
 };
 
 class SoftVm final : public hv::Vm {
