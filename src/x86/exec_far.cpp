@@ -139,18 +139,27 @@ Event Cpu::iret(unsigned w) {
     return Event::none();
 }
 
-// EA / FF /5: far JMP to a code segment. FIXME: call gates and task switches (#GP).
-Event op_jmp_far(Cpu& cpu, const Insn& in) {
-    u64 off, sel;
+// The target of a far JMP/CALL: ptr16:16/32 in the instruction (EA, 9A) or m16:16/32/64
+// in memory (FF /5, FF /3). False when reading the memory operand faulted.
+static bool far_pointer(Cpu& cpu, const Insn& in, u64& off, u16& sel) {
     if (in.has(insn_flags::Imm) && !in.mem()) {
         off = in.imm;
-        sel = static_cast<u64>(in.disp);
-    } else {
-        if (!cpu.read_mem(cpu.linear(in), in.opsize, off) ||
-            !cpu.read_mem(cpu.linear(in.seg, cpu.effective_address(in) + in.opsize), 2, sel))
-            return cpu.fault();
+        sel = static_cast<u16>(in.disp);
+        return true;
     }
-    const auto s = static_cast<u16>(sel);
+    u64 raw_sel = 0;
+    if (!cpu.read_mem(cpu.linear(in), in.opsize, off) ||
+        !cpu.read_mem(cpu.linear(in.seg, cpu.effective_address(in) + in.opsize), 2, raw_sel))
+        return false;
+    sel = static_cast<u16>(raw_sel);
+    return true;
+}
+
+// EA / FF /5: far JMP to a code segment. FIXME: call gates and task switches (#GP).
+Event op_jmp_far(Cpu& cpu, const Insn& in) {
+    u64 off;
+    u16 s;
+    if (!far_pointer(cpu, in, off, s)) return cpu.fault();
     if (!(cpu.state().cr0 & cr0::PE)) {
         cpu.load_cs(s, 0, 0, 0);
         cpu.state().rip = off & Cpu::size_mask(in.opsize);
@@ -167,16 +176,9 @@ Event op_jmp_far(Cpu& cpu, const Insn& in) {
 
 // 9A / FF /3: far CALL to a code segment at the same privilege.
 Event op_call_far(Cpu& cpu, const Insn& in) {
-    u64 off, sel;
-    if (in.has(insn_flags::Imm) && !in.mem()) {
-        off = in.imm;
-        sel = static_cast<u64>(in.disp);
-    } else {
-        if (!cpu.read_mem(cpu.linear(in), in.opsize, off) ||
-            !cpu.read_mem(cpu.linear(in.seg, cpu.effective_address(in) + in.opsize), 2, sel))
-            return cpu.fault();
-    }
-    const auto s = static_cast<u16>(sel);
+    u64 off;
+    u16 s;
+    if (!far_pointer(cpu, in, off, s)) return cpu.fault();
     const u16 old_cs = cpu.state().seg[kCsIdx].selector;
     const u64 ret = cpu.rip();
     const unsigned w = in.opsize;
