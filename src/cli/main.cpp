@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
     run->add_option("--cmdline", config.cmdline, "kernel command line")->capture_default_str()->type_name("STR");
     run->add_option("--memory,-m", memory, "guest RAM: 512M, 2G, ... (a plain number is MiB)")->capture_default_str()->type_name("SIZE");
     run->add_option("--cpus", config.cpus, "number of vCPUs")->capture_default_str()->type_name("N");
-    run->add_option("--accel", accel, "CPU back end: kvm, soft, or auto (kvm when /dev/kvm opens)")->capture_default_str()->type_name("ACCEL");
+    run->add_option("--accel", accel, "CPU back end: kvm, soft, or auto (kvm when /dev/kvm opens and runs guest code at hardware speed)")->capture_default_str()->type_name("ACCEL");
     run->add_option("--console", console, "serial console: stdio, none, or file:PATH")->capture_default_str()->type_name("CONSOLE");
     run->footer(kRunFooter);
 

@@ -3,6 +3,7 @@
 #include "base/log.h"
 #include "hv/kvm/kvm_hypervisor.h"
 #include "hv/soft/soft_vm.h"
+#include "hv/speed_probe.h"
 
 namespace flint::hv {
 
@@ -23,8 +24,20 @@ Result<std::unique_ptr<Hypervisor>> Hypervisor::open(Accel accel) {
         return std::unique_ptr<Hypervisor>(std::make_unique<soft::SoftHypervisor>());
     case Accel::Auto: {
         auto kvm = kvm::KvmHypervisor::open();
-        if (kvm) return kvm;
-        spdlog::info("KVM unavailable ({}); trying the software CPU", kvm.error().message());
+        if (kvm) {
+            // The software CPU runs the probe in a few milliseconds; hardware in well under one.
+            constexpr std::chrono::milliseconds kLimit{50};
+            auto probe = time_speed_probe(**kvm, kLimit);
+            if (probe) {
+                spdlog::debug("KVM speed probe: {} us", std::chrono::duration_cast<std::chrono::microseconds>(*probe).count());
+                return kvm;
+            }
+            spdlog::warn("/dev/kvm opens but runs guest code slower than the software CPU ({}); using --accel soft "
+                         "(pass --accel kvm to insist)",
+                         probe.error().message());
+        } else {
+            spdlog::info("KVM unavailable ({}); trying the software CPU", kvm.error().message());
+        }
         auto soft = open(Accel::Soft);
         if (soft) return soft;
         return Error::format("no usable CPU back end: kvm: {}; soft: {}", kvm.error().message(), soft.error().message());

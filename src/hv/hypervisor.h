@@ -76,7 +76,8 @@ public:
 class Hypervisor {
 public:
     virtual ~Hypervisor() = default;
-    // Opens the requested back end; Auto picks kvm when /dev/kvm opens, soft otherwise.
+    // Opens the requested back end; Auto picks kvm when /dev/kvm opens and passes the speed
+    // probe (hv/speed_probe.h), soft otherwise.
     static Result<std::unique_ptr<Hypervisor>> open(Accel accel);
     virtual Accel accel() const = 0;
     virtual Result<std::unique_ptr<Vm>> create_vm() = 0;

@@ -119,7 +119,13 @@ bool Machine::handle_exit(hv::Vcpu& vcpu, const hv::VcpuExit& exit) {
         if (!m_mmio.write(exit.addr, exit.data)) spdlog::debug("unclaimed MMIO write at {:#x}", exit.addr);
         return true;
     case Kind::Halt:
+        return true;
     case Kind::Interrupted:
+        if (spdlog::should_log(spdlog::level::debug)) {
+            if (auto state = vcpu.get_state())
+                spdlog::debug("vCPU {}: interrupted at RIP {:#x} (CR0 {:#x}, CR3 {:#x})", vcpu.index(),
+                              state->regs.rip, state->sregs.cr0, state->sregs.cr3);
+        }
         return true;
     case Kind::Shutdown:
         spdlog::warn("vCPU {}: the guest triple-faulted; stopping the VM", vcpu.index());
