@@ -91,7 +91,10 @@ Result<hv::CpuState> Machine::load_kernel(const VmConfig& config) {
     // host. The kernel also learns the TSC rate (see SoftHypervisor::guest_tsc_khz) and
     // that the TSC is reliable: it follows the host's monotonic clock on every vCPU, while
     // the timer ticks the kernel would check it against arrive late when the interpreter
-    // is descheduled. What the user set on the command line wins.
+    // is descheduled. The kernel's crypto self-tests are skipped: RSA and hash known-answer
+    // tests are a third of the instructions of a Debian kernel's boot, minutes of an
+    // interpreter's time on a slow host (cryptomgr.notests=0 keeps them). What the user
+    // set on the command line wins.
     const bool soft = m_hypervisor->accel() == hv::Accel::Soft;
     std::string cmdline = config.cmdline;
     auto add_param = [&cmdline](std::string_view key, const std::string& param) {
@@ -102,6 +105,7 @@ Result<hv::CpuState> Machine::load_kernel(const VmConfig& config) {
     if (soft) {
         add_param("tsc_early_khz=", fmt::format("tsc_early_khz={}", soft::SoftHypervisor::guest_tsc_khz()));
         add_param("tsc=", "tsc=reliable");
+        add_param("cryptomgr.notests", "cryptomgr.notests");
     }
     return boot::load_linux(m_memory, {std::move(kernel), std::move(initrd), std::move(cmdline), soft});
 }
