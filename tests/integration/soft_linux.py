@@ -62,7 +62,9 @@ def main():
     time.sleep(0.5)  # let the shell start before typing
     run("uname -r", re.escape(version.encode()) + rb"\r?\n", "uname -r")
     run("echo $((6*7))", rb"\n42\r?\n", "shell arithmetic")
-    run("grep -m1 vendor_id /proc/cpuinfo", rb"vendor_id\s*:\s*FlintFlintCP", "/proc/cpuinfo: Flint's CPU model")
+    run("grep -m1 vendor_id /proc/cpuinfo", rb"vendor_id\s*:\s*FlintFlintCP", "/proc/cpuinfo: Flint's CPU vendor")
+    run("grep -m1 'model name' /proc/cpuinfo", rb"model name\s*:\s*Flint virtual CPU\r?\n",
+        "/proc/cpuinfo: the advertised model")
     zeros = hashlib.md5(b"\0" * (16 << 20)).hexdigest().encode()
     run("dd if=/dev/zero bs=1048576 count=16 2>/dev/null | md5sum", re.escape(zeros), "md5sum of 16 MiB")
     m = run("date +%s", rb"\n(\d{9,})\r?\n", "date")
