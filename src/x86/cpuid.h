@@ -35,6 +35,8 @@ inline constexpr u32 POPCNT = 1u << 23;
 inline constexpr u32 HYPERVISOR = 1u << 31;
 // Leaf 7.0 EBX.
 inline constexpr u32 BMI1 = 1u << 3;
+// Leaf 7.0 EDX.
+inline constexpr u32 ARCH_CAPABILITIES = 1u << 29;  // the IA32_ARCH_CAPABILITIES MSR
 // Leaf 0x80000001 EDX.
 inline constexpr u32 SYSCALL = 1u << 11;
 inline constexpr u32 NX = 1u << 20;

@@ -2,6 +2,7 @@
 // architecturally live: EFER, the FS/GS bases, the TSC offset); the rest go to the
 // MsrDelegate or raise #GP(0).
 #include "x86/cpu.h"
+#include "x86/cpuid.h"
 #include "x86/msr.h"
 
 namespace flint::x86 {
@@ -29,6 +30,13 @@ u64* fixed_mtrr(MsrState& m, u32 index) {
     return nullptr;
 }
 
+// IA32_ARCH_CAPABILITIES: nothing executes speculatively here, so every "not affected" bit
+// the SDM defines is set: RDCL_NO (Meltdown, L1TF), SSB_NO, MDS_NO, IF_PSCHANGE_MC_NO,
+// TAA_NO, SBDR_SSDP_NO, FBSDP_NO, PSDP_NO, BHI_NO, PBRSB_NO, GDS_NO, RFDS_NO.
+constexpr u64 kArchCapabilitiesValue = (u64{1} << 0) | (u64{1} << 4) | (u64{1} << 5) | (u64{1} << 6) |
+                                       (u64{1} << 8) | (u64{1} << 13) | (u64{1} << 14) | (u64{1} << 15) |
+                                       (u64{1} << 20) | (u64{1} << 24) | (u64{1} << 26) | (u64{1} << 27);
+
 }  // namespace
 
 bool Cpu::read_msr(u32 index, u64& v) {
@@ -38,6 +46,10 @@ bool Cpu::read_msr(u32 index, u64& v) {
     switch (index) {
     case msr::Tsc: v = tsc(); return true;
     case msr::PlatformId: v = 0; return true;
+    case msr::ArchCapabilities:
+        if (!(m_model.f7_edx & cpuid_bits::ARCH_CAPABILITIES)) return gp();
+        v = kArchCapabilitiesValue;
+        return true;
     case msr::ApicBase:
         // With a delegate (a machine's local APIC model) the register is the APIC's: a
         // value it refuses raises #GP. A bare CPU only stores it.

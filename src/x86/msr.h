@@ -18,6 +18,7 @@ inline constexpr u32 McgCap = 0x179;
 inline constexpr u32 McgStatus = 0x17a;
 inline constexpr u32 McgCtl = 0x17b;
 inline constexpr u32 MiscEnable = 0x1a0;
+inline constexpr u32 ArchCapabilities = 0x10a;
 inline constexpr u32 MtrrVarFirst = 0x200;  // PHYSBASE0, PHYSMASK0, ... 8 pairs
 inline constexpr u32 MtrrVarLast = 0x20f;
 inline constexpr u32 MtrrFix64K = 0x250;

@@ -51,6 +51,22 @@ INSTANTIATE_TEST_SUITE_P(X86System, MsrTable,
                                          MsrCase{"TscAux", msr::TscAux, 7}),
                          [](const testing::TestParamInfo<MsrCase>& i) { return i.param.name; });
 
+TEST(X86System, ArchCapabilities_SaysNotAffectedAndIsReadOnly) {
+    PagedMachine m;
+    m.load(kCodeAddr, {0xb9, 0x0a, 0x01, 0x00, 0x00, 0x0f, 0x32, 0xf4});  // mov ecx, 0x10a; rdmsr; hlt
+    ASSERT_EQ(m.run().kind, EventKind::Halt);
+    const u64 caps = (m.reg(R::Rdx) << 32) | m.reg(R::Rax);
+    EXPECT_NE(caps & (1u << 0), 0u) << "RDCL_NO: Linux would turn on page-table isolation";
+    EXPECT_NE(caps & (1u << 5), 0u) << "MDS_NO";
+    EXPECT_EQ(caps & (1u << 7), 0u) << "no TSX_CTRL MSR to go with it";
+
+    PagedMachine w;  // mov ecx, 0x10a; xor eax, eax; xor edx, edx; wrmsr; hlt
+    w.load(kCodeAddr, {0xb9, 0x0a, 0x01, 0x00, 0x00, 0x31, 0xc0, 0x31, 0xd2, 0x0f, 0x30, 0xf4});
+    const Event e = w.run();
+    ASSERT_EQ(e.kind, EventKind::Exception);
+    EXPECT_EQ(e.vector, Vector::GP);
+}
+
 TEST(X86System, UnknownMsr_GeneralProtection) {
     PagedMachine m;
     m.load(kCodeAddr, msr_round_trip(0x12345, 1));
