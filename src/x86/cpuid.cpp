@@ -84,8 +84,9 @@ CpuidResult cpuid_query(const CpuModel& m, u32 leaf, u32 subleaf) {
         const u32 ext_family = m.family > 0xf ? m.family - 0xf : 0;
         r.eax = (m.stepping & 0xf) | ((m.model & 0xf) << 4) | (base_family << 8) | (((m.model >> 4) & 0xf) << 16) |
                 (ext_family << 20);
-        // EBX: APIC ID 0, one logical processor; CLFLUSH line size only with CLFSH.
-        r.ebx = (1u << 16) | ((m.f1_edx & cpuid_bits::CLFSH) ? 8u << 8 : 0);
+        // EBX: initial APIC ID, logical processor count; CLFLUSH line size only with CLFSH.
+        r.ebx = (u32{m.apic_id} << 24) | (u32{m.logical_processors} << 16) |
+                ((m.f1_edx & cpuid_bits::CLFSH) ? 8u << 8 : 0);
         r.ecx = m.f1_ecx;
         r.edx = m.f1_edx;
         break;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Boots the quick-start guest on Flint's software CPU (--accel soft), talks to its shell
+"""Boots the quick-start guest on Flint's software CPU (--accel soft, two vCPUs), talks to its shell
 over the serial console and checks the answers, then powers it off and expects flint to
 exit with status 0. Usage: soft_linux.py FLINT GUEST_DIR [--timeout SECS]"""
 import argparse
@@ -19,7 +19,7 @@ def main():
     ap.add_argument("--timeout", type=int, default=600)
     a = ap.parse_args()
     version = open(os.path.join(a.guest, "VERSION")).read().split()[0]
-    cmd = [a.flint, "run", "--accel", "soft", "--memory", "512M", "--console", "stdio",
+    cmd = [a.flint, "run", "--accel", "soft", "--memory", "512M", "--cpus", "2", "--console", "stdio",
            "--kernel", os.path.join(a.guest, "vmlinuz"),
            "--initrd", os.path.join(a.guest, "initramfs.cpio.gz"),
            "--cmdline", "console=ttyS0 panic=-1"]
@@ -62,6 +62,7 @@ def main():
     time.sleep(0.5)  # let the shell start before typing
     run("uname -r", re.escape(version.encode()) + rb"\r?\n", "uname -r")
     run("echo $((6*7))", rb"\n42\r?\n", "shell arithmetic")
+    run("nproc", rb"\n2\r?\n", "both vCPUs online")
     run("grep -m1 vendor_id /proc/cpuinfo", rb"vendor_id\s*:\s*FlintFlintCP", "/proc/cpuinfo: Flint's CPU vendor")
     run("grep -m1 'model name' /proc/cpuinfo", rb"model name\s*:\s*Flint virtual CPU\r?\n",
         "/proc/cpuinfo: the advertised model")

@@ -118,6 +118,15 @@ TEST(X86Cpuid, Leaf1_EncodesFamilyModelStepping) {
     EXPECT_EQ(eax & 0xf, 2u);
 }
 
+TEST(X86Cpuid, Leaf1Ebx_CarriesEachProcessorsApicId) {
+    CpuModel model = CpuModel::flint_default();
+    model.apic_id = 3;
+    const u32 ebx = cpuid_query(model, 1, 0).ebx;
+    EXPECT_EQ(ebx >> 24, 3u);
+    EXPECT_EQ((ebx >> 16) & 0xff, 1u);
+    EXPECT_EQ((ebx >> 8) & 0xff, 8u);  // CLFLUSH line: 8 quadwords
+}
+
 TEST(X86Cpuid, BrandString_IsNulTerminatedText) {
     const CpuModel model = CpuModel::flint_default();
     EXPECT_GE(cpuid_query(model, 0x80000000, 0).eax, 0x80000004u);

@@ -30,8 +30,9 @@ bool in_page(u64 addr, u64 base, u64 size) { return addr >= base && addr - base 
 }  // namespace
 
 SoftVcpu::SoftVcpu(SoftVm& vm, u32 index, u32 count) : m_vm(vm), m_index(index), m_started(index == 0) {
-    (void)count;
+    (void)count;  // each vCPU is a package of its own, as the MADT lists them
     x86::CpuModel model = x86::CpuModel::flint_default();
+    model.apic_id = static_cast<u8>(index);
     // This machine gives every vCPU a local APIC (below). Linux needs to be told: on a
     // hardware-reduced ACPI platform it drops the 8259 and PIT and has no timer without one.
     model.f1_edx |= x86::cpuid_bits::APIC;
