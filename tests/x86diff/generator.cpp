@@ -105,6 +105,8 @@ Case Generator::make(u64 index) const {
     c.flags = rng.next() & kCaseFlags;
     for (Vec128& x : c.xmm) x = vector_value(rng);
     c.mxcsr = mxcsr_value(rng);
+    for (u64& m : c.mm) m = mmx_value(rng);
+    c.mm_empty = rng.chance(15);
     c.data_seed = rng.next();
 
     build_case(s, rng, c, opsize, kind);
