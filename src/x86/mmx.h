@@ -13,6 +13,7 @@ namespace flint::x86 {
 
 namespace mmx {
 inline constexpr u16 kFswEs = 1u << 7;  // FSW.ES: an unmasked x87 exception is pending
+inline constexpr u16 kX87Exceptions = 0x3f;  // IE..PE in FSW (flags) and FCW (masks)
 inline constexpr u16 kFswTop = 7u << 11;
 inline constexpr u16 kWrittenExponent = 0xffff;
 }  // namespace mmx
@@ -34,12 +35,15 @@ inline void set_mm(Cpu& cpu, unsigned r, u64 v) {
     enter_mmx(cpu);
 }
 
-// A pending unmasked x87 exception (FSW.ES, which FNCLEX/FNINIT clear) is delivered
-// before any instruction that touches the x87/MMX state.
+// A pending unmasked x87 exception is delivered before any instruction that touches the
+// x87/MMX state. Pending means FSW.ES, which the x87 arithmetic sets with the flag; an
+// exception flag whose mask FLDCW, FLDENV or FXRSTOR cleared is pending too, as the SDM
+// says of those loads, whatever ES holds. FNCLEX and FNINIT clear both.
 // FIXME: with CR0.NE clear the hardware signals FERR# (IRQ 13 through the PIC) instead of
 // #MF; #MF is raised either way.
 inline Event x87_pending_check(Cpu& cpu) {
-    if (fpu(cpu).fsw & mmx::kFswEs) [[unlikely]]
+    const FpuState& f = fpu(cpu);
+    if ((f.fsw & mmx::kFswEs) || (f.fsw & ~f.fcw & mmx::kX87Exceptions)) [[unlikely]]
         return Event::exception(Vector::MF);
     return Event::none();
 }

@@ -62,6 +62,18 @@ TEST(X86Mmx, PendingX87Exception_MathFault) {
     }
 }
 
+// A flag whose mask was cleared (FLDCW after the fault, say) is pending even without ES;
+// a masked one is not.
+TEST(X86Mmx, UnmaskedFlagWithoutEs_MathFault) {
+    MmxFixture pending;
+    pending.fpu().fsw = 0x04;      // divide by zero
+    pending.fpu().fcw = 0x037b;    // ... unmasked
+    pending.expect_fault(kPaddbMm0Mm1, Vector::MF);
+    MmxFixture masked;
+    masked.fpu().fsw = 0x04;
+    EXPECT_EQ(masked.run_code(kPaddbMm0Mm1).kind, EventKind::Halt);
+}
+
 TEST(X86Mmx, PendingX87Exception_ClearedByFnclex) {
     MmxFixture m;
     m.fpu().fsw = kFswEs | 0x01;
