@@ -44,7 +44,7 @@ u64 mmx_op(unsigned op, u64 a, u64 b) {
 // mm = mm op mm/m64 for every table operation. The low unpacks use only the low half of
 // the source, and read only that much memory (PUNPCKLBW mm, mm/m32).
 Event op_mmx_int(Cpu& cpu, const Insn& in) {
-    if (Event e = mmx_check(cpu); !e.ok()) return e;
+    if (Event e = mmx_check(cpu, in); !e.ok()) return e;
     const bool half = in.ext == Punpcklbw || in.ext == Punpcklwd || in.ext == Punpckldq;
     u64 src;
     if (half && in.mem()) {
@@ -58,7 +58,7 @@ Event op_mmx_int(Cpu& cpu, const Insn& in) {
 
 // 0F 71/72/73 /r ib: shifts of the E register by an immediate; ext: opcode & 3.
 Event op_mmx_shift_imm(Cpu& cpu, const Insn& in) {
-    if (Event e = mmx_check(cpu); !e.ok()) return e;
+    if (Event e = mmx_check(cpu, in); !e.ok()) return e;
     const u8 op = kShiftImmOps[in.ext - 1][in.reg & 7];
     if (op == kNoShift) return ud();
     set_mm(cpu, in.rm, mmx_op(op, mm(cpu, in.rm), in.imm & 0xff));
@@ -67,7 +67,7 @@ Event op_mmx_shift_imm(Cpu& cpu, const Insn& in) {
 
 // MOVD/MOVQ mm, r/m32|64 (0F 6E, ext 0: zero-extended) and MOVQ mm, mm/m64 (0F 6F, ext 1).
 Event op_mmx_load(Cpu& cpu, const Insn& in) {
-    if (Event e = mmx_check(cpu); !e.ok()) return e;
+    if (Event e = mmx_check(cpu, in); !e.ok()) return e;
     u64 v;
     if (!(in.ext ? read_mm_e(cpu, in, v) : read_e(cpu, in, v))) return cpu.fault();
     set_mm(cpu, in.reg, v);
@@ -77,7 +77,7 @@ Event op_mmx_load(Cpu& cpu, const Insn& in) {
 // MOVD/MOVQ r/m32|64, mm (0F 7E, ext 0), MOVQ mm/m64, mm (0F 7F, ext 1) and MOVNTQ m64, mm
 // (0F E7, ext 1, memory only).
 Event op_mmx_store(Cpu& cpu, const Insn& in) {
-    if (Event e = mmx_check(cpu); !e.ok()) return e;
+    if (Event e = mmx_check(cpu, in); !e.ok()) return e;
     const u64 v = mm(cpu, in.reg);
     if (in.ext && !in.mem()) {
         set_mm(cpu, in.rm, v);
@@ -90,8 +90,8 @@ Event op_mmx_store(Cpu& cpu, const Insn& in) {
 }
 
 // EMMS: every x87 register tagged empty, so that x87 code may follow. TOP is unchanged.
-Event op_emms(Cpu& cpu, const Insn&) {
-    if (Event e = mmx_check(cpu); !e.ok()) return e;
+Event op_emms(Cpu& cpu, const Insn& in) {
+    if (Event e = mmx_check(cpu, in); !e.ok()) return e;
     fpu(cpu).ftw = 0;
     return Event::none();
 }

@@ -35,7 +35,7 @@ constexpr CvtForm kCvtForms[] = {
 
 // PSHUFW mm, mm/m64, imm8.
 Event op_pshufw(Cpu& cpu, const Insn& in) {
-    if (Event e = mmx_check(cpu); !e.ok()) return e;
+    if (Event e = mmx_check(cpu, in); !e.ok()) return e;
     u64 src;
     if (!read_mm_e(cpu, in, src)) return cpu.fault();
     set_mm(cpu, in.reg, shuffle_words(as_xmm(src), static_cast<unsigned>(in.imm & 0xff), 0).q[0]);
@@ -44,7 +44,7 @@ Event op_pshufw(Cpu& cpu, const Insn& in) {
 
 // PALIGNR mm, mm/m64, imm8 (SSSE3).
 Event op_palignr_mm(Cpu& cpu, const Insn& in) {
-    if (Event e = mmx_check(cpu); !e.ok()) return e;
+    if (Event e = mmx_check(cpu, in); !e.ok()) return e;
     u64 src;
     if (!read_mm_e(cpu, in, src)) return cpu.fault();
     const Xmm r = align_bytes(as_xmm(mm(cpu, in.reg)), as_xmm(src), static_cast<unsigned>(in.imm & 0xff), 8);
@@ -54,7 +54,7 @@ Event op_palignr_mm(Cpu& cpu, const Insn& in) {
 
 // PINSRW mm, r32/m16, imm8.
 Event op_pinsrw_mm(Cpu& cpu, const Insn& in) {
-    if (Event e = mmx_check(cpu); !e.ok()) return e;
+    if (Event e = mmx_check(cpu, in); !e.ok()) return e;
     u64 v = 0;
     if (!in.mem()) v = cpu.gpr(in.rm);
     else if (!cpu.read_mem(cpu.linear(in), 2, v)) return cpu.fault();
@@ -66,7 +66,7 @@ Event op_pinsrw_mm(Cpu& cpu, const Insn& in) {
 
 // PEXTRW r32/64, mm, imm8: zero-extended into the GPR.
 Event op_pextrw_mm(Cpu& cpu, const Insn& in) {
-    if (Event e = mmx_check(cpu); !e.ok()) return e;
+    if (Event e = mmx_check(cpu, in); !e.ok()) return e;
     cpu.set_reg(in.reg, 8, as_xmm(mm(cpu, in.rm)).get<u16>(in.imm & 3));
     enter_mmx(cpu);
     return Event::none();
@@ -74,7 +74,7 @@ Event op_pextrw_mm(Cpu& cpu, const Insn& in) {
 
 // PMOVMSKB r32/64, mm: the eight byte sign bits, zero-extended.
 Event op_pmovmskb_mm(Cpu& cpu, const Insn& in) {
-    if (Event e = mmx_check(cpu); !e.ok()) return e;
+    if (Event e = mmx_check(cpu, in); !e.ok()) return e;
     cpu.set_reg(in.reg, 8, static_cast<u32>(_mm_movemask_epi8(widen(mm(cpu, in.rm)))));
     enter_mmx(cpu);
     return Event::none();
@@ -84,7 +84,7 @@ Event op_pmovmskb_mm(Cpu& cpu, const Insn& in) {
 // Unlike the other MMX instructions it switches to MMX use even when the store faults (as
 // measured on hardware: the switch comes before the store).
 Event op_maskmovq(Cpu& cpu, const Insn& in) {
-    if (Event e = mmx_check(cpu); !e.ok()) return e;
+    if (Event e = mmx_check(cpu, in); !e.ok()) return e;
     const auto mask = static_cast<unsigned>(_mm_movemask_epi8(widen(mm(cpu, in.rm))));
     const Xmm data = as_xmm(mm(cpu, in.reg));
     enter_mmx(cpu);

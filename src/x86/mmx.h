@@ -50,10 +50,13 @@ inline Event x87_pending_check(Cpu& cpu) {
 
 // MMX instructions and the SSE ones that use only MMX registers (SDM vol. 3, tables 22-7
 // and 22-8): #UD with CR0.EM, #NM with CR0.TS, then #MF for a pending x87 exception.
-// CR4.OSFXSR is not consulted: there is no XMM state involved.
-inline Event mmx_check(Cpu& cpu) {
+// CR4.OSFXSR is not consulted: there is no XMM state involved. A 66, F2 or F3 prefix that
+// selected no other instruction is reserved with MMX instructions (SDM vol. 2, 2.1.1):
+// AMD processors raise #UD, and so does this CPU.
+inline Event mmx_check(Cpu& cpu, const Insn& in) {
     const CpuState& s = cpu.state();
-    if (s.cr0 & cr0::EM) [[unlikely]]
+    constexpr u16 kStrayPrefix = insn_flags::OpSize | insn_flags::Rep | insn_flags::Repne;
+    if ((s.cr0 & cr0::EM) || in.has(kStrayPrefix)) [[unlikely]]
         return ud();
     if (s.cr0 & cr0::TS) [[unlikely]]
         return Event::exception(Vector::NM);

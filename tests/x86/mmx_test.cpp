@@ -170,6 +170,19 @@ TEST(X86Mmx, MemoryFault_NoTransition) {
     m.expect_fault({0x0f, 0xfc, 0x03}, Vector::GP);  // paddb mm0, [rbx]
 }
 
+// 66, F2 and F3 select other instructions (66 0F FC is PADDD xmm) or are reserved with
+// MMX ones: #UD, as on AMD processors.
+TEST(X86Mmx, StrayMandatoryPrefix_InvalidOpcode) {
+    const std::vector<std::vector<u8>> codes = {{0xf2, 0x0f, 0xfc, 0xc1}, {0xf3, 0x0f, 0xfc, 0xc1},
+                                                {0x66, 0x0f, 0x77},       {0xf3, 0x0f, 0x77},
+                                                {0xf2, 0x0f, 0x6f, 0xc1}, {0xf3, 0x0f, 0x38, 0x00, 0xc1}};
+    for (const auto& code : codes) {
+        MmxFixture m;
+        m.cpu.state().cr0 |= cr0::TS;  // the invalid encoding comes before #NM
+        m.expect_fault(code, Vector::UD);
+    }
+}
+
 // MMX registers have three-bit numbers: REX.R and REX.B do not extend them.
 TEST(X86Mmx, RexExtensions_Ignored) {
     MmxFixture m;
