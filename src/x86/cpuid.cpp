@@ -32,10 +32,9 @@ CpuModel CpuModel::flint_default() {
     m.f1_edx = b::TSC | b::CX8 | b::CMOV | b::PSE | b::MSR | b::PAE | b::SEP | b::MTRR | b::PGE | b::PAT | b::PSE36 |
                b::CLFSH;
     // SSE, SSE2, SSE3 and SSSE3 with their state (FXSAVE/FXRSTOR, MXCSR): exec_sse_*.cpp,
-    // fxsave.cpp. FIXME: SSE3 also names the x87 FISTTP, which arrives with x87 (the FPU
-    // bit is not set yet either). Not MMX yet (the prefix-less 0F 60-7F/D0-FF and
-    // 0F 38 forms), nor SSE4.
-    m.f1_edx |= b::FXSR | b::SSE | b::SSE2;
+    // fxsave.cpp; MMX and the SSE-to-SSSE3 forms on MMX registers: exec_mmx*.cpp.
+    // FIXME: SSE3 also names the x87 FISTTP, which arrives with x87 arithmetic. Not SSE4.
+    m.f1_edx |= b::MMX | b::FXSR | b::SSE | b::SSE2;
     // FPU: the x87 control subset (exec_x87_min.cpp) that an OS needs to initialise and
     // save the FPU; a 64-bit Linux refuses to boot without the bit. x87 arithmetic still
     // raises #UD.

@@ -26,17 +26,10 @@ static_assert(std::size(kFpOps) == kFpOpCount);
 
 // dst = op(dst, src) for the G, E form shared by all table operations.
 Event run_fp(Cpu& cpu, const Insn& in, unsigned op) {
-    const FpEntry& e = kFpOps[op];
     Xmm src;
-    if (!read_xmm_e(cpu, in, e.mem, Align::Sixteen, src)) return cpu.fault();
-    __m128i a = to_m128i(xmm(cpu, in.reg)), b = to_m128i(src), r;
-    const u32 raised = run_with_guest_mxcsr(fpu(cpu).mxcsr, [&] {
-        fp_barrier(a);
-        fp_barrier(b);
-        r = e.fn(a, b);
-        fp_barrier(r);
-    });
-    if (Event ev = fp_exceptions(cpu, raised); !ev.ok()) return ev;
+    if (!read_xmm_e(cpu, in, kFpOps[op].mem, Align::Sixteen, src)) return cpu.fault();
+    __m128i r;
+    if (Event ev = sse_fp_op(cpu, op, to_m128i(xmm(cpu, in.reg)), to_m128i(src), r); !ev.ok()) return ev;
     xmm(cpu, in.reg) = from_m128i(r);
     return Event::none();
 }
@@ -70,6 +63,19 @@ constexpr CompareFn kCompares[4] = {host_compare<false, false>, host_compare<fal
                                     host_compare<true, false>, host_compare<true, true>};
 
 }  // namespace
+
+Event sse_fp_op(Cpu& cpu, unsigned op, __m128i a, __m128i b, __m128i& r) {
+    __m128i out;
+    const u32 raised = run_with_guest_mxcsr(fpu(cpu).mxcsr, [&] {
+        fp_barrier(a);
+        fp_barrier(b);
+        out = kFpOps[op].fn(a, b);
+        fp_barrier(out);
+    });
+    if (Event ev = fp_exceptions(cpu, raised); !ev.ok()) return ev;
+    r = out;
+    return Event::none();
+}
 
 Event op_sse_fp(Cpu& cpu, const Insn& in) {
     if (Event e = sse_check(cpu); !e.ok()) return e;

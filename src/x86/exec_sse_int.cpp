@@ -27,13 +27,6 @@ Xmm shuffle_dwords(const Xmm& lo_src, const Xmm& hi_src, unsigned imm) {
     return r;
 }
 
-// PSHUFLW/PSHUFHW: shuffle the words of one half, copy the other.
-Xmm shuffle_words(const Xmm& s, unsigned imm, unsigned half) {
-    Xmm r = s;
-    for (unsigned i = 0; i < 4; ++i) r.set<u16>(4 * half + i, s.get<u16>(4 * half + ((imm >> (2 * i)) & 3)));
-    return r;
-}
-
 // PSLLDQ/PSRLDQ: whole-register byte shifts; counts above 15 clear the register.
 Xmm byte_shift(const Xmm& s, unsigned count, bool left) {
     Xmm r;
@@ -45,6 +38,23 @@ Xmm byte_shift(const Xmm& s, unsigned count, bool left) {
 }
 
 }  // namespace
+
+__m128i sse_int_op(unsigned op, __m128i a, __m128i b) { return kIntOps[op](a, b); }
+
+Xmm shuffle_words(const Xmm& s, unsigned imm, unsigned half) {
+    Xmm r = s;
+    for (unsigned i = 0; i < 4; ++i) r.set<u16>(4 * half + i, s.get<u16>(4 * half + ((imm >> (2 * i)) & 3)));
+    return r;
+}
+
+Xmm align_bytes(const Xmm& dst, const Xmm& src, unsigned shift, unsigned width) {
+    Xmm r;
+    for (unsigned i = 0; i < width; ++i) {
+        const unsigned from = i + shift;
+        r.set<u8>(i, from < width ? src.get<u8>(from) : from < 2 * width ? dst.get<u8>(from - width) : u8{0});
+    }
+    return r;
+}
 
 // G = G op E for every table operation; 128-bit memory sources must be aligned.
 Event op_sse_int(Cpu& cpu, const Insn& in) {
@@ -77,21 +87,14 @@ Event op_sse_shuffle(Cpu& cpu, const Insn& in) {
 // register. ext: the opcode's low two bits (1 words, 2 dwords, 3 qwords/bytes).
 Event op_sse_shift_imm(Cpu& cpu, const Insn& in) {
     if (Event e = sse_check(cpu); !e.ok()) return e;
-    constexpr u8 kNone = 0xff;
-    // [opcode 71..73][ModRM.reg]: the table operation, or a byte shift (73 /3, /7).
-    constexpr u8 kOps[3][8] = {
-        {kNone, kNone, Psrlw, kNone, Psraw, kNone, Psllw, kNone},
-        {kNone, kNone, Psrld, kNone, Psrad, kNone, Pslld, kNone},
-        {kNone, kNone, Psrlq, kNone, kNone, kNone, Psllq, kNone},
-    };
     const unsigned sel = (in.reg & 7), count = static_cast<unsigned>(in.imm & 0xff);
     Xmm& r = xmm(cpu, in.rm);
     if (in.ext == 3 && (sel == 3 || sel == 7)) {
         r = byte_shift(r, count, sel == 7);
         return Event::none();
     }
-    const u8 op = kOps[in.ext - 1][sel];
-    if (op == kNone) return ud();
+    const u8 op = kShiftImmOps[in.ext - 1][sel];
+    if (op == kNoShift) return ud();
     r = from_m128i(kIntOps[op](to_m128i(r), _mm_cvtsi32_si128(static_cast<int>(count))));
     return Event::none();
 }
@@ -103,13 +106,7 @@ Event op_palignr(Cpu& cpu, const Insn& in) {
     Xmm src;
     if (!read_xmm_e(cpu, in, 16, Align::Sixteen, src)) return cpu.fault();
     Xmm& dst = xmm(cpu, in.reg);
-    const auto shift = static_cast<unsigned>(in.imm & 0xff);
-    Xmm r;
-    for (unsigned i = 0; i < 16; ++i) {
-        const unsigned from = i + shift;
-        r.set<u8>(i, from < 16 ? src.get<u8>(from) : from < 32 ? dst.get<u8>(from - 16) : u8{0});
-    }
-    dst = r;
+    dst = align_bytes(dst, src, static_cast<unsigned>(in.imm & 0xff), 16);
     return Event::none();
 }
 

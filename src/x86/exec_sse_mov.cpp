@@ -141,20 +141,25 @@ Event op_movnti(Cpu& cpu, const Insn& in) {
     return Event::none();
 }
 
-// MASKMOVDQU xmm1, xmm2: stores the bytes of xmm1 whose mask byte in xmm2 has its top bit
-// set to DS:rDI (segment overridable). The whole 16-byte destination is checked first, as
-// the hardware does whatever the mask, so that a fault leaves memory unchanged.
-Event op_maskmovdqu(Cpu& cpu, const Insn& in) {
-    if (Event e = sse_check(cpu); !e.ok()) return e;
-    const Xmm data = xmm(cpu, in.reg);
-    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(to_m128i(xmm(cpu, in.rm))));
+// The whole `width`-byte destination is checked first, as the hardware does whatever the
+// mask, so that a fault leaves memory unchanged.
+bool masked_store(Cpu& cpu, const Insn& in, const Xmm& data, unsigned mask, unsigned width) {
     const u64 base = cpu.gpr(static_cast<unsigned>(Reg::Rdi)) & size_mask(in.addrsize);
-    if (!cpu.probe_write(cpu.linear(in.seg, base), 16)) return cpu.fault();
-    for (unsigned i = 0; i < 16; ++i) {
+    if (!cpu.probe_write(cpu.linear(in.seg, base), width)) return false;
+    for (unsigned i = 0; i < width; ++i) {
         if (!((mask >> i) & 1)) continue;
         const u64 at = cpu.linear(in.seg, (base + i) & size_mask(in.addrsize));
-        if (!cpu.write_mem(at, 1, data.get<u8>(i))) return cpu.fault();
+        if (!cpu.write_mem(at, 1, data.get<u8>(i))) return false;
     }
+    return true;
+}
+
+// MASKMOVDQU xmm1, xmm2: stores the bytes of xmm1 whose mask byte in xmm2 has its top bit
+// set to DS:rDI (segment overridable).
+Event op_maskmovdqu(Cpu& cpu, const Insn& in) {
+    if (Event e = sse_check(cpu); !e.ok()) return e;
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(to_m128i(xmm(cpu, in.rm))));
+    if (!masked_store(cpu, in, xmm(cpu, in.reg), mask, 16)) return cpu.fault();
     return Event::none();
 }
 

@@ -159,6 +159,21 @@ Event op_cvt_fp2si(Cpu&, const Insn&);  // ext: bit 0 double source, bit 1 trunc
 Event op_movdup(Cpu&, const Insn&);     // SSE3; ext: 0 MOVDDUP 1 MOVSLDUP 2 MOVSHDUP
 Event op_palignr(Cpu&, const Insn&);    // SSSE3
 
+// exec_mmx.cpp, exec_mmx_sse.cpp — MMX, and the SSE/SSE2/SSSE3 forms on MMX registers.
+Event op_mmx_int(Cpu&, const Insn&);         // ext: sse::IntOp
+Event op_mmx_shift_imm(Cpu&, const Insn&);   // 0F 71-73; ext: opcode & 3
+Event op_mmx_load(Cpu&, const Insn&);        // ext: 0 MOVD/MOVQ from r/m (0F 6E), 1 MOVQ from mm/m64 (0F 6F)
+Event op_mmx_store(Cpu&, const Insn&);       // ext: 0 MOVD/MOVQ to r/m (0F 7E), 1 MOVQ/MOVNTQ to mm/m64
+Event op_emms(Cpu&, const Insn&);
+Event op_pshufw(Cpu&, const Insn&);
+Event op_palignr_mm(Cpu&, const Insn&);
+Event op_pinsrw_mm(Cpu&, const Insn&);
+Event op_pextrw_mm(Cpu&, const Insn&);
+Event op_pmovmskb_mm(Cpu&, const Insn&);
+Event op_maskmovq(Cpu&, const Insn&);
+Event op_movq_xmm_mm(Cpu&, const Insn&);  // ext: 0 MOVDQ2Q 1 MOVQ2DQ
+Event op_cvt_mmx(Cpu&, const Insn&);      // ext: 0 CVTPI2PS 1 CVTPI2PD 2 CVTTPS2PI 3 CVTPS2PI 4 CVTTPD2PI 5 CVTPD2PI
+
 // exec_bcd.cpp — legacy decimal arithmetic (invalid in 64-bit mode).
 Event op_bcd(Cpu&, const Insn&);  // ext: 0 DAA 1 DAS 2 AAA 3 AAS 4 AAM 5 AAD 6 SALC
 

@@ -1,9 +1,11 @@
 #pragma once
 // Internal data: the two- and three-byte opcode maps (0F, 0F 38, 0F 3A) and the rows a
-// mandatory prefix selects (Intel SDM vol. 2, appendix A, tables ). The SSE to
-// SSSE3 rows are in opcode_table_sse.h; the other vector rows (MMX, SSE4 and later) exist
-// only so that their length decodes right and execute #UD until they are implemented.
+// mandatory prefix selects (Intel SDM vol. 2, appendix A, tables ). The MMX rows
+// are in opcode_table_mmx.h, the SSE to SSSE3 rows in opcode_table_sse.h; the other vector
+// rows (SSE4 and later) exist only so that their length decodes right and execute #UD until
+// they are implemented.
 #include "x86/opcode_rows.h"
+#include "x86/opcode_table_mmx.h"
 #include "x86/opcode_table_sse.h"
 
 namespace flint::x86::rows {
@@ -49,8 +51,6 @@ constexpr std::array<OpRow, 256> build_0f() {
         t[0x80 + cc] = R(op_jcc, "jcc", Form::None, Size::F64, ImmKind::Jz, 0, c);
         t[0x90 + cc] = R(op_setcc, "setcc", Form::E, Size::B, ImmKind::None, 0, c);
     }
-    for (unsigned x = 0x70; x <= 0x73; ++x) t[x] = U("sse", Form::E, Size::V, ImmKind::B);
-    t[0x77] = U("emms", Form::None);
     const auto fs = static_cast<u8>(Seg::Fs), gs = static_cast<u8>(Seg::Gs);
     t[0xa0] = R(op_push_seg, "push", Form::None, Size::D64, ImmKind::None, 0, fs);
     t[0xa1] = R(op_pop_seg, "pop", Form::None, Size::D64, ImmKind::None, 0, fs);
@@ -89,10 +89,11 @@ constexpr std::array<OpRow, 256> build_0f() {
     t[0xc1] = R(op_xadd, "xadd", Form::E_G, Size::V, ImmKind::None, kLock);
     t[0xc2] = U("sse", Form::E, Size::V, ImmKind::B);
     t[0xc3] = U("movnti", Form::M_G, Size::Y);
-    for (unsigned x = 0xc4; x <= 0xc6; ++x) t[x] = U("sse", Form::E, Size::V, ImmKind::B);
+    t[0xc6] = U("sse", Form::E, Size::V, ImmKind::B);
     t[0xc7] = G(kGrp9, Size::V);
     for (unsigned r = 0; r < 8; ++r) t[0xc8 + r] = R(op_bswap, "bswap", Form::Z, Size::V);
     t[0xff] = R(op_ud, "ud0", Form::G_E, Size::V);
+    add_mmx_rows(t);
     add_sse_rows(t);
     return t;
 }
@@ -100,6 +101,7 @@ constexpr std::array<OpRow, 256> build_0f() {
 constexpr std::array<OpRow, 256> build_0f38() {
     std::array<OpRow, 256> t{};
     for (auto& r : t) r = U("sse", Form::E);
+    add_mmx_rows_0f38(t);
     mark_sse_prefixed(t, OpMap::Map0F38);
     t[0xf0] = R(op_movbe, "movbe", Form::G_M, Size::V, ImmKind::None, kPrefixed);
     t[0xf1] = R(op_movbe, "movbe", Form::M_G, Size::V, ImmKind::None, kPrefixed);
@@ -109,6 +111,7 @@ constexpr std::array<OpRow, 256> build_0f38() {
 constexpr std::array<OpRow, 256> build_0f3a() {
     std::array<OpRow, 256> t{};
     for (auto& r : t) r = U("sse", Form::E, Size::V, ImmKind::B);
+    add_mmx_rows_0f3a(t);
     mark_sse_prefixed(t, OpMap::Map0F3A);
     return t;
 }

@@ -2,8 +2,8 @@
 // Internal data: the SSE, SSE2, SSE3 and SSSE3 rows of the 0F, 0F 38 and 0F 3A maps
 // (Intel SDM vol. 2, tables ). The rows without a prefix are the PS forms; 66,
 // F3 and F2 select the PD, SS and SD forms and the integer forms through prefixed rows.
-// The prefix-less 60-7F and D0-FF rows, 0F 2A/2C/2D and 0F 38 00-1E are MMX, which is not
-// implemented yet: they stay declared unimplemented.
+// The prefix-less 60-7F and D0-FF rows, 0F 2A/2C/2D, 0F 38 00-1E and 0F 3A 0F are MMX
+// (opcode_table_mmx.h); the prefixed rows with an MMX operand are here.
 #include "x86/opcode_rows.h"
 #include "x86/sse_ops.h"
 
@@ -45,7 +45,10 @@ inline constexpr PrefixedRow kSsePrefixedRows[] = {
     {0x66, sse_rows::op(0x17), sse_rows::StM("movhpd", op_movlh_store, 1)},
     {0x66, sse_rows::op(0x28), sse_rows::Ld("movapd", op_sse_load, 1)},
     {0x66, sse_rows::op(0x29), sse_rows::St("movapd", op_sse_store, 1)},
+    {0x66, sse_rows::op(0x2a), sse_rows::Ld("cvtpi2pd", op_cvt_mmx, 1)},
     {0x66, sse_rows::op(0x2b), sse_rows::StM("movntpd", op_sse_store, 1)},
+    {0x66, sse_rows::op(0x2c), sse_rows::Ld("cvttpd2pi", op_cvt_mmx, 4)},
+    {0x66, sse_rows::op(0x2d), sse_rows::Ld("cvtpd2pi", op_cvt_mmx, 5)},
     {0x66, sse_rows::op(0x2e), sse_rows::Ld("ucomisd", op_comis, 2)},
     {0x66, sse_rows::op(0x2f), sse_rows::Ld("comisd", op_comis, 3)},
     {0x66, sse_rows::op(0x50), sse_rows::Ld("movmskpd", op_movmsk, 1, kRegOnly)},
@@ -158,6 +161,7 @@ inline constexpr PrefixedRow kSsePrefixedRows[] = {
     {0xf3, sse_rows::op(0x7e), sse_rows::Ld("movq", op_movq_load, 0)},
     {0xf3, sse_rows::op(0x7f), sse_rows::St("movdqu", op_sse_store, 0)},
     {0xf3, sse_rows::op(0xc2), sse_rows::Ib("cmpss", op_sse_cmp, 2)},
+    {0xf3, sse_rows::op(0xd6), sse_rows::Ld("movq2dq", op_movq_xmm_mm, 1, kRegOnly)},
     {0xf3, sse_rows::op(0xe6), sse_rows::F("cvtdq2pd", sse::Cvtdq2pd)},
     // F2: scalar double.
     {0xf2, sse_rows::op(0x10), sse_rows::Ld("movsd", op_movss_load, 8)},
@@ -175,6 +179,7 @@ inline constexpr PrefixedRow kSsePrefixedRows[] = {
     {0xf2, sse_rows::op(0x5f), sse_rows::F("maxsd", sse::Maxsd)},
     {0xf2, sse_rows::op(0x70), sse_rows::Ib("pshuflw", op_sse_shuffle, 1)},
     {0xf2, sse_rows::op(0xc2), sse_rows::Ib("cmpsd", op_sse_cmp, 3)},
+    {0xf2, sse_rows::op(0xd6), sse_rows::Ld("movdq2q", op_movq_xmm_mm, 0, kRegOnly)},
     {0xf2, sse_rows::op(0xe6), sse_rows::F("cvtpd2dq", sse::Cvtpd2dq)},
     // SSE3.
     {0xf2, sse_rows::op(0xf0), sse_rows::Ld("lddqu", op_sse_load, 0, kMemOnly)},

@@ -137,4 +137,20 @@ inline Event fp_exceptions(Cpu& cpu, u32 raised) {
     return Event::exception(Vector::XM);
 }
 
+// ---------------------------------------------------------------------------------------
+// The operations the MMX forms (exec_mmx*.cpp) run on 64-bit values placed in the low half.
+
+// An sse::IntOp on two register values (exec_sse_int.cpp).
+__m128i sse_int_op(unsigned op, __m128i a, __m128i b);
+// An sse::FpOp under the guest's MXCSR, exceptions applied (exec_sse_fp.cpp); `r` is set
+// only when the result may be committed.
+Event sse_fp_op(Cpu& cpu, unsigned op, __m128i a, __m128i b, __m128i& r);
+// Words 4*half .. 4*half+3 of `s` shuffled by imm8 (PSHUFLW/PSHUFHW, PSHUFW), the rest kept.
+Xmm shuffle_words(const Xmm& s, unsigned imm, unsigned half);
+// MASKMOVDQU/MASKMOVQ: the bytes of `data` whose `mask` bit is set, stored to DS:rDI
+// (segment overridable) (exec_sse_mov.cpp). False when it faulted.
+bool masked_store(Cpu& cpu, const Insn& in, const Xmm& data, unsigned mask, unsigned width);
+// PALIGNR: the `width`-byte dst:src pair shifted right by `shift` bytes, low `width` kept.
+Xmm align_bytes(const Xmm& dst, const Xmm& src, unsigned shift, unsigned width);
+
 }  // namespace flint::x86

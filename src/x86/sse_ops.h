@@ -118,6 +118,16 @@ enum IntOp : u8 {
     kIntOpCount
 };
 
+// 0F 71/72/73 /r ib (66 for XMM, none for MMX): the table operation selected by the
+// opcode (71 words, 72 dwords, 73 qwords) and ModRM.reg, or kNoShift. 73 /3 and /7 are
+// the XMM-only byte shifts, handled apart.
+inline constexpr u8 kNoShift = 0xff;
+inline constexpr u8 kShiftImmOps[3][8] = {
+    {kNoShift, kNoShift, Psrlw, kNoShift, Psraw, kNoShift, Psllw, kNoShift},
+    {kNoShift, kNoShift, Psrld, kNoShift, Psrad, kNoShift, Pslld, kNoShift},
+    {kNoShift, kNoShift, Psrlq, kNoShift, kNoShift, kNoShift, Psllq, kNoShift},
+};
+
 // Floating-point operations that run under the guest's MXCSR. `mem` is the size of the
 // memory source: 16 (alignment-checked) for packed forms, 4 or 8 for scalar ones. The
 // scalar forms keep the destination's upper elements, as the instructions do.

@@ -163,7 +163,6 @@ std::vector<SseCase> sse3_ssse3_cases() {
         {.name = "Palignr", .code = {0x66, 0x0f, 0x3a, 0x0f, 0xc1, 0x04},
          .xmm_in = {{0, 0x5555555566666666, 0x7777777788888888}, {1, 0x1111111122222222, 0x3333333344444444}},
          .xmm_out = {{0, 0x4444444411111111, 0x6666666633333333}}},
-        {.name = "PshufbWithoutPrefix_IsMmxNotYetImplemented", .code = {0x0f, 0x38, 0x00, 0xc1}, .vector = kUD},
     };
 }
 

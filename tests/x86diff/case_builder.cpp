@@ -351,12 +351,15 @@ void Builder::build(unsigned opsize, AddrKind kind) {
         // Only status flags and DF: TF would trap and AC would fault the harness.
         poke(m_c.gpr[kRsp], opsize, kUserFlagsBase | (m_rng.next() & kCaseFlags));
     }
-    if (mem() && !m_s.has(trait::Indirect) && !m_s.has(trait::Sse) && access <= 8 && m_rng.chance(50))
+    const bool vector = m_s.has(trait::Sse) || m_s.has(trait::Mmx);
+    if (mem() && !m_s.has(trait::Indirect) && !vector && access <= 8 && m_rng.chance(50))
         poke(m_ea, access, immediate_value(m_rng, access));
     if (mem() && m_s.has(trait::Sse) && access <= 16 && m_rng.chance(60)) {  // float edges
         const Vec128 v = vector_value(m_rng);
         poke(m_ea, std::min(access, 8u), v[0]);
         if (access > 8) poke(m_ea + 8, access - 8, v[1]);
+    } else if (mem() && m_s.has(trait::Mmx) && access <= 8 && m_rng.chance(60)) {  // integer lane edges
+        poke(m_ea, access, mmx_value(m_rng));
     }
     if (m_s.has(trait::MxcsrImage) && m_rng.chance(80)) poke(m_ea, 4, mxcsr_value(m_rng));
     if (m_s.has(trait::FxImage) && m_rng.chance(85)) poke(m_ea + 24, 4, mxcsr_value(m_rng));

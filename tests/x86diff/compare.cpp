@@ -64,6 +64,18 @@ std::string data_text(const DataDelta& d) {
     return s;
 }
 
+std::string mmx_text(const MmxState& host, const MmxState& emu) {
+    std::string s;
+    for (unsigned r = 0; r < kMms; ++r) {
+        if (host.mm[r] != emu.mm[r] || host.exp[r] != emu.exp[r])
+            s += fmt::format("  mm{} host={:04x}:{:016x} emu={:04x}:{:016x}\n", r, host.exp[r], host.mm[r],
+                             emu.exp[r], emu.mm[r]);
+    }
+    if (host.tags != emu.tags || host.top != emu.top)
+        s += fmt::format("  x87 tags/top host={:#04x}/{} emu={:#04x}/{}\n", host.tags, host.top, emu.tags, emu.top);
+    return s;
+}
+
 }  // namespace
 
 Verdict judge(const Case& c, const Outcome& host, const Outcome& emu, bool known_unimplemented) {
@@ -77,6 +89,7 @@ Verdict judge(const Case& c, const Outcome& host, const Outcome& emu, bool known
         if (((gm >> r) & 1u) && host.gpr[r] != emu.gpr[r]) return Verdict::Fail;
     if ((host.rflags ^ emu.rflags) & flag_mask(c, host)) return Verdict::Fail;
     if (host.xmm != emu.xmm || ((host.mxcsr ^ emu.mxcsr) & mxcsr_mask(host))) return Verdict::Fail;
+    if (!(host.mmx == emu.mmx)) return Verdict::Fail;
     if (data_compared(c, host) && !(host.data == emu.data)) return Verdict::Fail;
     return Verdict::Pass;
 }
@@ -89,9 +102,14 @@ std::string describe(const Case& c, const Outcome& host, const Outcome& emu,
     for (unsigned r = 0; r < kGprs; ++r)
         s += fmt::format("{}{}={:#018x}", r % 4 == 0 ? "\n    " : "  ", gpr_name(r), c.gpr[r]);
     s += fmt::format("\n    rflags={}  mxcsr={:#06x}", flags_text(c.flags), c.mxcsr);
-    if (insn_specs()[c.spec].has(trait::Sse)) {
+    if (insn_specs()[c.spec].has(trait::Sse) || insn_specs()[c.spec].has(trait::Mmx)) {
         for (unsigned x = 0; x < kXmms; ++x)
             s += fmt::format("{}xmm{:<2}={}", x % 2 == 0 ? "\n    " : "  ", x, vec_text(c.xmm[x]));
+    }
+    if (insn_specs()[c.spec].has(trait::Mmx)) {
+        for (unsigned r = 0; r < kMms; ++r)
+            s += fmt::format("{}mm{}={:#018x}", r % 4 == 0 ? "\n    " : "  ", r, c.mm[r]);
+        s += c.mm_empty ? "  (then EMMS)" : "";
     }
     for (unsigned p = 0; p < c.poke_count; ++p)
         s += fmt::format("  mem[{:#x}]:{}={:#x}", kDataBase + c.pokes[p].offset, c.pokes[p].size,
@@ -115,6 +133,7 @@ std::string describe(const Case& c, const Outcome& host, const Outcome& emu,
         if (host.xmm[x] == emu.xmm[x]) continue;
         s += fmt::format("  xmm{:<2} host={} emu={}\n", x, vec_text(host.xmm[x]), vec_text(emu.xmm[x]));
     }
+    s += mmx_text(host.mmx, emu.mmx);
     if (host.mxcsr != emu.mxcsr)
         s += fmt::format("  mxcsr host={:#06x} emu={:#06x}{}\n", host.mxcsr, emu.mxcsr,
                          ((host.mxcsr ^ emu.mxcsr) & mxcsr_mask(host)) ? "" : "  (PE after unmasked OE/UE: ignored)");

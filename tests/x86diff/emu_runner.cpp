@@ -122,6 +122,9 @@ Outcome EmuRunner::run(const Case& c) {
     st.fpu = x86::FpuState{};  // the x87 state FNINIT leaves, as the host stub does
     for (unsigned x = 0; x < kXmms; ++x) st.fpu.xmm[x].q = c.xmm[x];
     st.fpu.mxcsr = c.mxcsr;
+    // The host stub loads MM0-7 with MOVQ (TOP 0, every tag valid), then maybe EMMS.
+    for (unsigned r = 0; r < kMms; ++r) st.fpu.st[r] = x86::X87Reg{c.mm[r], 0xffff};
+    st.fpu.ftw = c.mm_empty ? 0 : 0xff;
 
     Outcome o;
     x86::Event e;
@@ -144,6 +147,12 @@ Outcome EmuRunner::run(const Case& c) {
     o.rflags = m.cpu.rflags();
     for (unsigned x = 0; x < kXmms; ++x) o.xmm[x] = st.fpu.xmm[x].q;
     o.mxcsr = st.fpu.mxcsr;
+    for (unsigned r = 0; r < kMms; ++r) {
+        o.mmx.mm[r] = st.fpu.st[r].mantissa;
+        o.mmx.exp[r] = st.fpu.st[r].sign_exp;
+    }
+    o.mmx.tags = st.fpu.ftw;
+    o.mmx.top = static_cast<u8>((st.fpu.fsw >> 11) & 7);
     o.data = summarize_data(c, m.initial, m.bus.data());
     return o;
 }

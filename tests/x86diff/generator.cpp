@@ -105,6 +105,10 @@ Case Generator::make(u64 index) const {
     c.flags = rng.next() & kCaseFlags;
     for (Vec128& x : c.xmm) x = vector_value(rng);
     c.mxcsr = mxcsr_value(rng);
+    // Other rows start as after FNINIT as far as the tags go (every register empty), which
+    // is what x87 code expects; MMX rows mostly start in MMX use.
+    for (u64& m : c.mm) m = mmx_value(rng);
+    c.mm_empty = !s.has(trait::Mmx) || rng.chance(15);
     c.data_seed = rng.next();
 
     build_case(s, rng, c, opsize, kind);

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "insn_spec_mmx.h"
 #include "insn_spec_sse.h"
 
 namespace flint::x86diff {
@@ -214,6 +215,7 @@ std::vector<InsnSpec> build() {
     t.push_back(row("CMPXCHG16B", 1, 0xc7, 1, Form::G_M, SizeRule::Q, ImmRule::None,
                     MemOnly | Lockable | Cmpxchg8b));
     add_sse_specs(t);
+    add_mmx_specs(t);
     t.push_back(row("BSWAP", 1, 0xc8, -1, Form::Z, SizeRule::Y));
     t.push_back(row("MOVBE", 2, 0xf0, -1, Form::G_M, V, ImmRule::None, MemOnly));
     t.push_back(row("MOVBE", 2, 0xf1, -1, Form::M_G, V, ImmRule::None, MemOnly));

@@ -68,6 +68,7 @@ inline constexpr u32 MaskMov = 1u << 23;    // RDI points into the data area (MA
 inline constexpr u32 MxcsrImage = 1u << 24; // the memory operand usually holds a valid MXCSR
 inline constexpr u32 FxImage = 1u << 25;    // a 512-byte FXSAVE image (valid MXCSR at +24)
 inline constexpr u32 HostFpuData = 1u << 26; // FXSAVE: some stored bytes are the host's
+inline constexpr u32 Mmx = 1u << 27;        // reads or writes MMX registers
 }  // namespace trait
 
 struct InsnSpec {

@@ -20,6 +20,22 @@ constexpr int kGregOf[kGprs] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG
                                 REG_RSI, REG_RDI, REG_R8,  REG_R9,  REG_R10, REG_R11,
                                 REG_R12, REG_R13, REG_R14, REG_R15};
 
+// The x87/MMX part of an FXSAVE image. Its register slots are in stack order (slot i is
+// ST(i), the physical register TOP+i); MmxState is in physical order.
+MmxState mmx_from_fxsave(const u8* fx) {
+    MmxState m;
+    u16 fsw;
+    std::memcpy(&fsw, fx + 2, 2);
+    m.top = static_cast<u8>((fsw >> 11) & 7);
+    m.tags = fx[4];
+    for (unsigned i = 0; i < kMms; ++i) {
+        const unsigned phys = (m.top + i) & 7;
+        std::memcpy(&m.mm[phys], fx + 32 + 16 * i, 8);
+        std::memcpy(&m.exp[phys], fx + 40 + 16 * i, 2);
+    }
+    return m;
+}
+
 // The handler finds its state block at a fixed address, so it needs no global variable.
 void on_fault(int sig, siginfo_t*, void* uctx) {
     auto* uc = static_cast<ucontext_t*>(uctx);
@@ -43,6 +59,8 @@ void on_fault(int sig, siginfo_t*, void* uctx) {
         sb->fault_mxcsr = fp->mxcsr;
         for (unsigned x = 0; x < kXmms; ++x)
             std::memcpy(sb->fault_xmm[x].data(), fp->_xmm[x].element, sizeof sb->fault_xmm[x]);
+        static_assert(sizeof *fp == sizeof sb->fault_fx, "the signal frame's FPU state is an FXSAVE image");
+        std::memcpy(sb->fault_fx, fp, sizeof sb->fault_fx);
     }
     g[REG_RIP] = static_cast<greg_t>(kRecoverAddr);
     g[REG_EFL] = static_cast<greg_t>(kUserFlagsBase);  // no DF/TF/AC into the harness
@@ -106,6 +124,8 @@ void run_one(const Case& c, Outcome& o, u8* initial) {
     sb->in_flags = kUserFlagsBase | (c.flags & kCaseFlags);
     sb->in_xmm = c.xmm;
     sb->in_mxcsr = c.mxcsr;
+    std::memcpy(sb->in_mm, c.mm.data(), sizeof sb->in_mm);
+    sb->in_mm_empty = c.mm_empty;
     sb->signo = 0;
     sb->pad_id = INT32_MIN;
 
@@ -120,6 +140,7 @@ void run_one(const Case& c, Outcome& o, u8* initial) {
         o.rflags = sb->fault_flags;
         o.xmm = sb->fault_xmm;
         o.mxcsr = sb->fault_mxcsr;
+        o.mmx = mmx_from_fxsave(sb->fault_fx);
     } else {
         o.end = EndKind::Completed;
         o.fault = FaultClass::None;
@@ -129,6 +150,7 @@ void run_one(const Case& c, Outcome& o, u8* initial) {
         o.rflags = sb->out_flags;
         o.xmm = sb->out_xmm;
         o.mxcsr = sb->out_mxcsr;
+        o.mmx = mmx_from_fxsave(sb->out_fx);
     }
     o.data = summarize_data(c, {initial, kDataSize}, {data, kDataSize});
 }

@@ -33,8 +33,15 @@ struct StateBlock {
     u64 fault_gpr[kGprs];
     u64 fault_flags;
     XmmFile fault_xmm;
+    // x87/MMX: the case's MM values and whether EMMS follows their load; the state after
+    // the instruction, as the epilogue's FXSAVE or the signal frame holds it.
+    u64 in_mm[kMms];
+    u8 in_mm_empty;
+    alignas(16) u8 out_fx[512];
+    u8 fault_fx[512];
 };
 static_assert(sizeof(StateBlock) < kPage);
+static_assert(offsetof(StateBlock, out_fx) % 16 == 0, "FXSAVE needs a 16-byte aligned area");
 
 inline constexpr u32 state_field(size_t offset) { return static_cast<u32>(kStateAddr + offset); }
 

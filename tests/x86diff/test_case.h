@@ -19,6 +19,18 @@ using XmmFile = std::array<Vec128, kXmms>;
 // MXCSR after reset: all exceptions masked, round to nearest, no DAZ/FTZ.
 inline constexpr u32 kMxcsrDefault = 0x1f80;
 
+// The x87/MMX registers as FXSAVE shows them, in physical order (MMi is the significand of
+// Ri): the MMX values, the sign/exponent words (all ones after an MMX write), the abridged
+// tag byte (EMMS empties it, other MMX instructions fill it) and the stack top.
+inline constexpr unsigned kMms = 8;
+struct MmxState {
+    std::array<u64, kMms> mm{};
+    std::array<u16, kMms> exp{};
+    u8 tags = 0;
+    u8 top = 0;
+    bool operator==(const MmxState&) const = default;
+};
+
 // RFLAGS bits the harness sets and compares: the six status flags and DF. The rest (IF, the
 // fixed bit 1, ID, ...) belong to the host process, not to the case.
 inline constexpr u64 kFlagCF = 1u << 0, kFlagPF = 1u << 2, kFlagAF = 1u << 4, kFlagZF = 1u << 6,
@@ -47,6 +59,9 @@ struct Case {
     u64 flags = 0;      // kCaseFlags bits only
     XmmFile xmm{};
     u32 mxcsr = kMxcsrDefault;
+    // MM0-7, loaded with MOVQ (all tags valid, TOP 0), then EMMS when mm_empty says so.
+    std::array<u64, kMms> mm{};
+    bool mm_empty = false;
     u64 data_seed = 0;  // the data area's contents before the pokes
     u8 poke_count = 0;
     std::array<Poke, kMaxPokes> pokes{};
@@ -91,6 +106,7 @@ struct Outcome {
     u64 rflags = 0;
     XmmFile xmm{};
     u32 mxcsr = 0;
+    MmxState mmx;
     DataDelta data;
 };
 

@@ -49,6 +49,21 @@ inline u64 vector_half(Prng& rng) {
 
 inline Vec128 vector_value(Prng& rng) { return {vector_half(rng), vector_half(rng)}; }
 
+// An MMX value: lanes of one width (8 to 64 bits), each an edge of that width (zero, one,
+// all ones, the signed limits and their neighbours) or random; now and then a shift count
+// or a floating-point pattern (for the conversions).
+inline u64 mmx_value(Prng& rng) {
+    if (rng.chance(10)) return shift_count(rng);
+    if (rng.chance(15)) return vector_half(rng);
+    const unsigned bits = 8u << rng.below(4);
+    const u64 mask = bits == 64 ? ~u64{0} : (u64{1} << bits) - 1;
+    const u64 smax = mask >> 1, smin = smax + 1;
+    const u64 edges[] = {0, 1, 2, mask, mask - 1, smax, smin, smax - 1, smin + 1, 0x5555555555555555 & mask};
+    u64 v = 0;
+    for (unsigned at = 0; at < 64; at += bits) v |= ((rng.chance(75) ? rng.pick(edges) : rng.next()) & mask) << at;
+    return v;
+}
+
 // Mostly the default; otherwise each rounding mode, DAZ/FTZ, sticky flags and, now and
 // then, unmasked exceptions. Only architectural bits (0-15).
 inline u32 mxcsr_value(Prng& rng) {
