@@ -51,9 +51,18 @@ Result<void> Machine::build(const VmConfig& config) {
     if (efd < 0) return Error::from_errno("eventfd");
     m_stop_event.reset(efd);
 
-    // The back end first: how the kernel is loaded depends on it.
+    // The user's files first, so that a wrong path is the only line printed; then the back
+    // end, since how the kernel is loaded depends on it.
+    auto kernel = boot::read_file(config.kernel, "kernel");
+    if (!kernel) return kernel.error().context(fmt::format("booting {}", config.kernel));
+    std::vector<u8> initrd;
+    if (!config.initrd.empty()) {
+        auto file = boot::read_file(config.initrd, "initrd");
+        if (!file) return file.error().context(fmt::format("booting {}", config.kernel));
+        initrd = std::move(*file);
+    }
     m_hypervisor = FLINT_TRY(hv::Hypervisor::open(config.accel));
-    auto boot_state = load_kernel(config);
+    auto boot_state = load_kernel(config, std::move(*kernel), std::move(initrd));
     if (!boot_state) return boot_state.error().context(fmt::format("booting {}", config.kernel));
 
     m_vm = FLINT_TRY(m_hypervisor->create_vm());
@@ -77,10 +86,7 @@ Result<void> Machine::build(const VmConfig& config) {
     return ok();
 }
 
-Result<hv::CpuState> Machine::load_kernel(const VmConfig& config) {
-    std::vector<u8> kernel = FLINT_TRY(boot::read_file(config.kernel, "kernel"));
-    std::vector<u8> initrd;
-    if (!config.initrd.empty()) initrd = FLINT_TRY(boot::read_file(config.initrd, "initrd"));
+Result<hv::CpuState> Machine::load_kernel(const VmConfig& config, std::vector<u8> kernel, std::vector<u8> initrd) {
     // A Linux bzImage says so at 0x202; otherwise a multiboot header makes it a multiboot
     // kernel (as with QEMU's -kernel), and anything else gets the bzImage diagnosis.
     constexpr u64 kHdrSOffset = 0x202;

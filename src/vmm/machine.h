@@ -35,7 +35,7 @@ public:
 private:
     explicit Machine(GuestMemory memory) : m_memory(std::move(memory)) {}
     Result<void> build(const VmConfig& config);
-    Result<hv::CpuState> load_kernel(const VmConfig& config);
+    Result<hv::CpuState> load_kernel(const VmConfig& config, std::vector<u8> kernel, std::vector<u8> initrd);
     Result<void> add_legacy_devices();
     void vcpu_thread(hv::Vcpu& vcpu);
     void log_memory_usage() const;
