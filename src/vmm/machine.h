@@ -37,6 +37,7 @@ private:
     Result<void> build(const VmConfig& config);
     Result<hv::CpuState> load_kernel(const VmConfig& config);
     Result<void> add_legacy_devices();
+    Result<void> add_virtio_devices(const VmConfig& config);
     void vcpu_thread(hv::Vcpu& vcpu);
     void log_memory_usage() const;
     // Handles one exit; false when the vCPU must stop.
