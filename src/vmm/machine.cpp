@@ -20,6 +20,7 @@
 #include "devices/legacy/i8042.h"
 #include "devices/legacy/uart8250.h"
 #include "devices/virtio/blk.h"
+#include "devices/virtio/console.h"
 #include "devices/virtio/mmio.h"
 #include "devices/virtio/rng.h"
 #include "backends/raw_file.h"
@@ -142,6 +143,11 @@ Result<void> Machine::add_virtio_devices(const VmConfig& config) {
         devices.push_back(std::make_shared<virtio::BlockDevice>(std::move(*file), d.id));
     }
     if (config.rng) devices.push_back(std::make_shared<virtio::RngDevice>());
+    if (config.hvc0) {
+        m_hvc0 = FLINT_TRY(Console::create(*config.hvc0));
+        devices.push_back(
+            std::make_shared<virtio::ConsoleDevice>([this](std::span<const u8> bytes) { m_hvc0->write(bytes); }));
+    }
     for (size_t i = 0; i < devices.size(); ++i) {
         const VirtioSlot slot = virtio_slot(i);
         auto irq = FLINT_TRY(m_vm->irq_line(slot.irq));

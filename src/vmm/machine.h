@@ -50,6 +50,7 @@ private:
     Bus m_pio{"port I/O"};
     Bus m_mmio{"MMIO"};
     std::unique_ptr<Console> m_console;
+    std::unique_ptr<Console> m_hvc0;  // output of the virtio-console, if any
     std::shared_ptr<Uart8250> m_uart;
 
     std::atomic<int> m_exit_status{-1};

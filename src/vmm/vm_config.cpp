@@ -8,7 +8,9 @@ constexpr u64 kMaxMemory = 1024 * GiB;
 constexpr u32 kMaxCpus = 64;
 }  // namespace
 
-size_t virtio_device_count(const VmConfig& config) { return config.disks.size() + (config.rng ? 1 : 0); }
+size_t virtio_device_count(const VmConfig& config) {
+    return config.disks.size() + (config.rng ? 1 : 0) + (config.hvc0 ? 1 : 0);
+}
 
 Result<void> validate(const VmConfig& config) {
     if (config.kernel.empty()) return Error("no kernel given: pass --kernel PATH (a Linux bzImage)");
@@ -22,8 +24,12 @@ Result<void> validate(const VmConfig& config) {
         return Error("--console file: needs a path, as in --console file:/tmp/console.log");
     const size_t virtio = virtio_device_count(config);
     if (virtio > kMaxVirtioDevices)
-        return Error::format("{} virtio devices asked for (--disk, --rng): at most {} are supported", virtio,
-                             kMaxVirtioDevices);
+        return Error::format("{} virtio devices asked for (--disk, --rng, --hvc0): at most {} are supported",
+                             virtio, kMaxVirtioDevices);
+    if (config.hvc0 && config.hvc0->kind == ConsoleKind::Stdio)
+        return Error("--hvc0 stdio: stdio is the serial console's; give none or file:PATH");
+    if (config.hvc0 && config.hvc0->kind == ConsoleKind::File && config.hvc0->path.empty())
+        return Error("--hvc0 file: needs a path, as in --hvc0 file:/tmp/hvc0.log");
     return ok();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // What a VM is made of: plain data, filled by the command line today and by the control
 // API later. Building a VM from it is vmm/machine.h's job.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,9 +40,11 @@ struct VmConfig {
     ConsoleConfig console;
     std::vector<DiskConfig> disks;
     bool rng = false;  // a virtio-rng entropy device
+    // A virtio-console (hvc0 in the guest) and where its output goes: none or a file.
+    std::optional<ConsoleConfig> hvc0;
 };
 
-// How many virtio devices `config` asks for (disks, then the entropy device).
+// How many virtio devices `config` asks for (disks, then the entropy device, then hvc0).
 size_t virtio_device_count(const VmConfig& config);
 
 // Validates the parts a parser cannot (sizes, counts); files are checked when loaded.

@@ -8,6 +8,7 @@ The guest gets two virtio-blk disks and a virtio-rng device:
   vdb  1 MiB of random bytes, readonly=on, id flint-ro: the guest sees it read-only, a
        write fails, a read matches the host's checksum, and the image is unchanged after.
   rng  /dev/hwrng is served by virtio_rng and returns fresh bytes.
+  hvc0 a line the guest writes to /dev/hvc0 (virtio-console) lands in the host's file.
 """
 import hashlib
 import os
@@ -37,6 +38,7 @@ class VirtioChecks:
         self.workdir = workdir
         self.data = os.path.join(workdir, "data.img")
         self.ro = os.path.join(workdir, "ro.img")
+        self.hvc0 = os.path.join(workdir, "hvc0.log")
         with open(self.data, "wb") as f:
             f.truncate(DATA_BYTES)
         ro_bytes = os.urandom(RO_BYTES)
@@ -50,7 +52,7 @@ class VirtioChecks:
 
     def flint_args(self):
         return ["--disk", f"path={self.data},id=flint-data",
-                "--disk", f"path={self.ro},readonly=on,id=flint-ro", "--rng"]
+                "--disk", f"path={self.ro},readonly=on,id=flint-ro", "--rng", "--hvc0", f"file:{self.hvc0}"]
 
     def run_in_guest(self, run):
         # Answers are built by the shell ($((...)), $?) so the echoed command never matches.
@@ -77,6 +79,8 @@ class VirtioChecks:
                 rb"([0-9a-f]{32})\s+-\r?\n([0-9a-f]{32})\s+-", "read /dev/hwrng twice")
         if m.group(1) == m.group(2) or m.group(1).decode() == md5(b"") or m.group(1).decode() == md5(b"\0" * 64):
             raise SystemExit("soft-linux: FAIL /dev/hwrng gave no fresh bytes")
+        run("echo FLINT-HVC0-$((6*7)) >/dev/hvc0 && echo HVC0-WRITTEN-$((40+4))", rb"HVC0-WRITTEN-44",
+            "write a line to /dev/hvc0")
 
     def verify_on_host(self, log):
         for name, want in (("known.txt", self.known_md5), ("random.bin", self.random_md5)):
@@ -94,4 +98,7 @@ class VirtioChecks:
         with open(self.ro, "rb") as f:
             if md5(f.read()) != self.ro_md5:
                 raise SystemExit("soft-linux: FAIL the read-only image changed")
-        log("host: the ext4 image checks clean, its files match the guest's checksums, the read-only image is unchanged")
+        with open(self.hvc0, "rb") as f:
+            if b"FLINT-HVC0-42" not in f.read():
+                raise SystemExit("soft-linux: FAIL the line written to /dev/hvc0 is not in the hvc0 file")
+        log("host: the ext4 image checks clean, its files match the guest's checksums, the read-only image is unchanged, hvc0 output arrived")
