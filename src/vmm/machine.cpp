@@ -151,7 +151,8 @@ Result<void> Machine::add_virtio_devices(const VmConfig& config) {
     for (size_t i = 0; i < devices.size(); ++i) {
         const VirtioSlot slot = virtio_slot(i);
         auto irq = FLINT_TRY(m_vm->irq_line(slot.irq));
-        auto transport = std::make_shared<virtio::MmioTransport>(devices[i], m_memory, std::move(irq));
+        auto transport = std::make_shared<virtio::MmioTransport>(
+            devices[i], m_memory, std::move(irq), [vm = m_vm.get()](u64 gpa, u64 len) { vm->note_guest_write(gpa, len); });
         FLINT_TRY_VOID(m_mmio.insert(transport, slot.base, virtio::kMmioSize));
     }
     return ok();

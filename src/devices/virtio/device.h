@@ -27,6 +27,9 @@ public:
     // The device cannot go on: status DEVICE_NEEDS_RESET, a configuration interrupt, and
     // one log line per device; requests are ignored until the driver resets it.
     virtual void mark_broken(std::string_view why) = 0;
+    // The device wrote [gpa, gpa+len) of guest RAM behind the vCPUs' backs (see
+    // hv::Vm::note_guest_write).
+    virtual void guest_written(u64 gpa, u64 len) = 0;
 
 protected:
     ~Transport() = default;
@@ -67,7 +70,10 @@ void serve_queue(Transport& transport, u32 index, DescriptorChain& chain, Handle
             transport.mark_broken(describe(q.error()));
             break;
         }
-        q.add_used(chain.head, handler(chain));
+        const u32 used = handler(chain);
+        // Any writable buffer may have been written (a status byte sits at the end).
+        for (const ChainBuffer& b : chain.writable) transport.guest_written(b.gpa, b.len);
+        q.add_used(chain.head, used);
         added = true;
     }
     if (added) transport.signal_used(index);

@@ -16,8 +16,9 @@ u64 with_half(u64 value, u32 half, u32 bits) {
 
 }  // namespace
 
-MmioTransport::MmioTransport(std::shared_ptr<Device> device, const GuestMemory& memory, std::shared_ptr<IrqLine> irq)
-    : m_device(std::move(device)), m_memory(memory), m_irq(std::move(irq)) {
+MmioTransport::MmioTransport(std::shared_ptr<Device> device, const GuestMemory& memory, std::shared_ptr<IrqLine> irq,
+                             GuestWriteHook on_guest_write)
+    : m_device(std::move(device)), m_memory(memory), m_irq(std::move(irq)), m_on_guest_write(std::move(on_guest_write)) {
     m_queues.assign(m_device->num_queues(), Queue(m_device->queue_max_size()));
 }
 

@@ -7,6 +7,7 @@
 // on the vCPU thread that wrote QueueNotify (on kvm through an MMIO exit, on soft as a
 // direct call from the interpreter). The interrupt line is level-style: high while
 // InterruptStatus is non-zero, driven under the mutex so the two always agree.
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -20,7 +21,11 @@ namespace flint::virtio {
 
 class MmioTransport final : public BusDevice, private Transport {
 public:
-    MmioTransport(std::shared_ptr<Device> device, const GuestMemory& memory, std::shared_ptr<IrqLine> irq);
+    // Called for every range of guest RAM a device writes (may be empty).
+    using GuestWriteHook = std::function<void(u64 gpa, u64 len)>;
+
+    MmioTransport(std::shared_ptr<Device> device, const GuestMemory& memory, std::shared_ptr<IrqLine> irq,
+                  GuestWriteHook on_guest_write = {});
 
     void read(u64 offset, std::span<u8> data) override;
     void write(u64 offset, std::span<const u8> data) override;
@@ -34,6 +39,9 @@ private:
     Queue& queue(u32 index) override { return m_queues[index]; }
     void signal_used(u32 index) override;
     void mark_broken(std::string_view why) override;
+    void guest_written(u64 gpa, u64 len) override {
+        if (m_on_guest_write) m_on_guest_write(gpa, len);
+    }
 
     // The helpers below require m_mutex.
     u32 read_reg(MmioReg reg);
@@ -48,6 +56,7 @@ private:
     std::shared_ptr<Device> m_device;
     const GuestMemory& m_memory;
     std::shared_ptr<IrqLine> m_irq;
+    GuestWriteHook m_on_guest_write;
 
     mutable std::mutex m_mutex;
     std::vector<Queue> m_queues;

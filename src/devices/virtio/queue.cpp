@@ -195,11 +195,11 @@ QueueError Queue::walk(const GuestMemory& memory, u16 head, DescriptorChain& cha
             u8* host = memory.host_ptr(d.addr, d.len);
             if (!host) return QueueError::BufferOutsideMemory;
             if (d.flags & desc_flag::kWrite) {
-                chain.writable.push_back({host, d.len});
+                chain.writable.push_back({host, d.len, d.addr});
                 chain.writable_bytes += d.len;
             } else {
                 if (!chain.writable.empty()) return QueueError::ReadableAfterWritable;
-                chain.readable.push_back({host, d.len});
+                chain.readable.push_back({host, d.len, d.addr});
                 chain.readable_bytes += d.len;
             }
         }

@@ -43,6 +43,7 @@ const char* describe(QueueError error);
 struct ChainBuffer {
     u8* host;
     u32 len;
+    u64 gpa;  // where the guest sees it
 };
 
 // The buffers of one descriptor chain in order: device-readable ones, then

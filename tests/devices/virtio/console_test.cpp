@@ -27,6 +27,7 @@ protected:
     Queue& queue(u32 index) override { return m_queues[index]; }
     void signal_used(u32) override { ++signals; }
     void mark_broken(std::string_view) override { ++broken; }
+    void guest_written(u64, u64) override {}
 
     GuestMemory mem = *GuestMemory::create(1 * MiB);
     FakeDriver drv{mem, 8};

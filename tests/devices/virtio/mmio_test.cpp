@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+#include <vector>
+
 #include "devices/virtio/rng.h"
 #include "fake_irq_line.h"
 #include "virtio/fake_driver.h"
@@ -56,7 +59,9 @@ protected:
     GuestMemory mem = *GuestMemory::create(1 * MiB);
     FakeDriver drv{mem, kSize};
     std::shared_ptr<test::FakeIrqLine> irq = std::make_shared<test::FakeIrqLine>();
-    MmioTransport dev{std::make_shared<RngDevice>(), mem, irq};
+    std::vector<std::pair<u64, u64>> written;  // ranges reported through the guest-write hook
+    MmioTransport dev{std::make_shared<RngDevice>(), mem, irq,
+                      [this](u64 gpa, u64 len) { written.emplace_back(gpa, len); }};
 };
 
 TEST_F(VirtioMmioTest, Identity_Registers) {
@@ -89,6 +94,8 @@ TEST_F(VirtioMmioTest, Notify_FillsBufferAndInterrupts) {
     EXPECT_EQ(drv.used_idx(), 1);
     EXPECT_EQ(drv.used_len(0), 64u);
     EXPECT_NE(drv.read(FakeDriver::kData, 64), std::vector<u8>(64, 0));  // 2^-512 to fail
+    // A software CPU must hear of the write, to drop code it decoded there.
+    EXPECT_EQ(written, (std::vector<std::pair<u64, u64>>{{FakeDriver::kData, 64}}));
     EXPECT_EQ(rd(MmioReg::InterruptStatus), kInterruptUsedBuffer);
     EXPECT_TRUE(irq->high());
     wr(MmioReg::InterruptAck, kInterruptUsedBuffer);
