@@ -176,3 +176,22 @@ flint_make_cpio() {
     || { rm -f "$tmp"; flint_die "writing $out failed"; }
   mv "$tmp" "$out"
 }
+
+# flint_stage_elf DSTROOT BINARY AS: copies a dynamically linked host BINARY to DSTROOT/AS
+# with the shared libraries ldd finds for it (at their host paths) and the loader, for
+# tools busybox lacks (e2fsprogs' mke2fs makes ext4; busybox's makes ext2 only).
+flint_stage_elf() {
+  local dst=$1 bin=$2 as=$3 lib
+  [[ -x $bin ]] || flint_die "$bin not found; run scripts/setup"
+  mkdir -p "$dst/$(dirname "$as")"
+  rm -f "$dst/$as"
+  cp -L "$bin" "$dst/$as"
+  while read -r lib; do
+    [[ -n $lib ]] || continue
+    mkdir -p "$dst/$(dirname "$lib")"
+    cp -L "$lib" "$dst/$lib"
+  done < <(ldd "$bin" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p')
+  # Flint's software CPU lacks MMX, part of the x86-64 baseline the loader checks.
+  find "$dst" -path "$dst/lib*" -name '*.so*' -type f -print0 \
+    | xargs -0 python3 "$FLINT_REPO/scripts/lib/clear-isa-needed.py" "$dst/$as"
+}

@@ -41,6 +41,15 @@ Result<Bytes> pkg_length(std::size_t payload) {
     return Error::format("AML object of {} bytes is longer than a PkgLength can encode", payload);
 }
 
+Bytes string(std::string_view text) {
+    Bytes out;
+    out.reserve(text.size() + 2);
+    put(out, Op::StringPrefix);
+    for (char c : text) out.push_back(static_cast<u8>(c));
+    out.push_back(0);
+    return out;
+}
+
 Bytes integer(u64 value) {
     Bytes out;
     if (value == 0) {

@@ -24,6 +24,7 @@ enum class Op : u8 {
     BytePrefix = 0x0a,
     WordPrefix = 0x0b,
     DWordPrefix = 0x0c,
+    StringPrefix = 0x0d,
     QWordPrefix = 0x0e,
     Scope = 0x10,
     Buffer = 0x11,
@@ -75,6 +76,9 @@ Result<Bytes> pkg_length(std::size_t payload);
 // ComputationalData for an integer, in the shortest form: ZeroOp, OneOp, or a Byte, Word,
 // DWord or QWord constant.
 Bytes integer(u64 value);
+
+// A String constant (20.2.3): StringPrefix, the ASCII characters, a NUL.
+Bytes string(std::string_view text);
 
 // DefPackage: PackageOp PkgLength NumElements PackageElementList.
 Result<Bytes> package(std::span<const Bytes> elements);

@@ -33,6 +33,16 @@ Bytes isa_irq(u8 irq) {
     return {small_tag(kIrqItem, 2), static_cast<u8>(mask), static_cast<u8>(mask >> 8)};
 }
 
+Bytes memory32_fixed(u32 base, u32 length) {
+    // Large item (6.4.3): tag byte, 16-bit length of what follows, then the body.
+    constexpr u8 kMemory32FixedTag = 0x86;
+    constexpr u8 kReadWrite = 0x01;
+    Bytes out{kMemory32FixedTag, 9, 0, kReadWrite};
+    for (u32 v : {base, length})
+        for (unsigned i = 0; i < 4; ++i) out.push_back(static_cast<u8>(v >> (8 * i)));
+    return out;
+}
+
 Result<Bytes> resource_template(std::initializer_list<Bytes> descriptors) {
     Bytes body;
     for (const Bytes& d : descriptors) body.insert(body.end(), d.begin(), d.end());

@@ -1,5 +1,6 @@
 #pragma once
-// Resource descriptors (ACPI 6.x, 6.4) for the _CRS of legacy ISA devices, and the
+// Resource descriptors (ACPI 6.x, 6.4) for the _CRS of legacy ISA devices and
+// MMIO devices, and the
 // ResourceTemplate buffer that carries them.
 #include <initializer_list>
 
@@ -12,6 +13,9 @@ namespace flint::acpi::aml {
 Bytes io_port(u16 base, u8 length);
 // IRQ Descriptor (6.4.2.1), short form: an active-high, edge-triggered ISA IRQ (0-15).
 Bytes isa_irq(u8 irq);
+
+// Memory32Fixed (ReadWrite, base, length) (6.4.3.4): a fixed 32-bit MMIO window.
+Bytes memory32_fixed(u32 base, u32 length);
 
 // ResourceTemplate(): a Buffer holding the descriptors followed by an End Tag (6.4.2.9).
 Result<Bytes> resource_template(std::initializer_list<Bytes> descriptors);

@@ -66,6 +66,15 @@ struct IrqOverride {
     u16 flags = inti::kConforms;  // MPS INTI flags
 };
 
+// A virtio-mmio device (virtio 1.2 section 4.2), declared as Linux's virtio_mmio driver
+// matches it through ACPI: _HID "LNRO0005", its register window and interrupt in _CRS.
+struct VirtioMmioDevice {
+    u32 base = 0;
+    u32 size = 0x1000;
+    u8 irq = 0;  // an ISA IRQ (edge-triggered, active-high)
+};
+inline constexpr std::size_t kMaxVirtioMmioDevices = 8;  // named VR00-VR07
+
 struct AcpiConfig {
     u32 num_vcpus = 1;  // vCPU i has APIC ID i and ACPI processor UID i
 
@@ -86,6 +95,7 @@ struct AcpiConfig {
     bool has_cmos_rtc = true;     // MC146818 at kCmosRtcPort, IRQ 8
     std::vector<IsaSerialPort> serial_ports = {{.port = 0x3f8, .irq = 4}};  // COM1 first
     bool has_dual_8259 = true;  // legacy PICs (unused by Linux on hardware-reduced ACPI)
+    std::vector<VirtioMmioDevice> virtio_mmio;
 
     // Where the tables go: the RSDP first, the others after it. Must lie in the BIOS area.
     u64 tables_address = kAcpiTablesStart;

@@ -13,6 +13,8 @@ namespace {
 constexpr u8 kDsdtRevision = 2;
 
 constexpr std::array<aml::NameSeg, kMaxSerialPorts> kSerialNames{"COM1", "COM2", "COM3", "COM4"};
+constexpr std::array<aml::NameSeg, kMaxVirtioMmioDevices> kVirtioNames{"VR00", "VR01", "VR02", "VR03",
+                                                                       "VR04", "VR05", "VR06", "VR07"};
 
 void append(std::vector<u8>& out, const aml::Bytes& more) {
     out.insert(out.end(), more.begin(), more.end());
@@ -49,6 +51,15 @@ Result<aml::Bytes> isa_device(aml::NameSeg seg, u32 hid, u64 uid, u16 port, u8 p
     return aml::device(seg, terms);
 }
 
+// Device (VRnn) { Name (_HID, "LNRO0005") Name (_UID, uid) Name (_CRS, Memory32Fixed + IRQ) }
+Result<aml::Bytes> virtio_mmio_device(std::size_t index, const VirtioMmioDevice& d) {
+    aml::Bytes terms = aml::name("_HID", aml::string("LNRO0005"));
+    append(terms, aml::name("_UID", aml::integer(index)));
+    const aml::Bytes crs = FLINT_TRY(aml::resource_template({aml::memory32_fixed(d.base, d.size), aml::isa_irq(d.irq)}));
+    append(terms, aml::name("_CRS", crs));
+    return aml::device(kVirtioNames[index], terms);
+}
+
 }  // namespace
 
 Result<std::vector<u8>> build_dsdt(const AcpiConfig& cfg) {
@@ -69,6 +80,8 @@ Result<std::vector<u8>> build_dsdt(const AcpiConfig& cfg) {
         append(devices, FLINT_TRY(isa_device(kSerialNames[i], aml::eisa_id("PNP0501"), i + 1,
                                              s.port, kSerialPortCount, s.irq)));
     }
+    for (std::size_t i = 0; i < cfg.virtio_mmio.size(); ++i)
+        append(devices, FLINT_TRY(virtio_mmio_device(i, cfg.virtio_mmio[i])));
     if (!devices.empty()) append(table, FLINT_TRY(aml::root_scope("_SB", devices)));
 
     finalize_table(table);

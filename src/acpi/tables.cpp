@@ -63,6 +63,13 @@ Result<void> validate_config(const AcpiConfig& cfg) {
         return Error::format("ACPI: NMI on LINT{}; a local APIC has LINT0 and LINT1 only",
                              cfg.nmi_lint);
     }
+    if (cfg.virtio_mmio.size() > kMaxVirtioMmioDevices) {
+        return Error::format("ACPI: {} virtio-mmio devices; the DSDT names {} at most", cfg.virtio_mmio.size(),
+                             kMaxVirtioMmioDevices);
+    }
+    for (const VirtioMmioDevice& v : cfg.virtio_mmio) {
+        if (v.irq > 15) return Error::format("ACPI: virtio-mmio device on IRQ {}: ISA IRQs are 0-15", v.irq);
+    }
     if (cfg.serial_ports.size() > kMaxSerialPorts) {
         return Error::format("ACPI: {} serial ports; the DSDT names COM1 to COM{} only",
                              cfg.serial_ports.size(), kMaxSerialPorts);

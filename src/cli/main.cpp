@@ -21,8 +21,16 @@ Exit status:
   8   stopped from the host (Ctrl-A x, SIGINT, SIGTERM, SIGHUP)
   odd the guest wrote v to the isa-debug-exit port 0xf4: status (v << 1) | 1
 
-Example:
-  flint run --kernel out/guest/vmlinuz --initrd out/guest/initramfs.cpio.gz)";
+Disks:
+  Each --disk adds a virtio-blk device (vda, vdb, ... in the guest, in the order given)
+  on a raw image file, which Flint locks while the VM runs. The guest kernel finds the
+  virtio devices (disks, then --rng, then --hvc0) in the ACPI tables; it needs the
+  virtio_mmio, virtio_blk, virtio-rng and virtio_console drivers.
+
+Examples:
+  flint run --kernel out/guest/vmlinuz --initrd out/guest/initramfs.cpio.gz
+  flint run --kernel out/guest/vmlinuz --initrd out/guest/initramfs.cpio.gz \
+      --disk path=data.img,id=data --disk path=base.img,readonly=on --rng --hvc0 file:hvc0.log)";
 
 int fail(std::string_view message) {
     fmt::print(stderr, "flint: error: {}\n", message);
@@ -42,6 +50,8 @@ int main(int argc, char** argv) {
 
     flint::vmm::VmConfig config;
     std::string memory = "512M", accel = "auto", console = "stdio";
+    std::vector<std::string> disks;
+    std::string hvc0;
     auto* run = app.add_subcommand("run", "Boot a Linux kernel in a new VM");
     run->add_option("--kernel", config.kernel, "Linux bzImage to boot")->required()->type_name("PATH");
     run->add_option("--initrd", config.initrd, "initramfs to hand the kernel")->type_name("PATH");
@@ -50,6 +60,13 @@ int main(int argc, char** argv) {
     run->add_option("--cpus", config.cpus, "number of vCPUs")->capture_default_str()->type_name("N");
     run->add_option("--accel", accel, "CPU back end: kvm, soft, or auto (kvm when /dev/kvm opens and runs guest code at hardware speed)")->capture_default_str()->type_name("ACCEL");
     run->add_option("--console", console, "serial console: stdio, none, or file:PATH")->capture_default_str()->type_name("CONSOLE");
+    run->add_option("--disk", disks, "virtio-blk disk on a raw image file (repeatable): path=FILE[,readonly=on][,id=NAME]")
+        ->type_name("DISK")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    run->add_flag("--rng", config.rng, "add a virtio-rng entropy device (/dev/hwrng in the guest)");
+    run->add_option("--hvc0", hvc0, "add a virtio-console (hvc0 in the guest); its output: none or file:PATH")
+        ->type_name("CONSOLE");
     run->footer(kRunFooter);
 
     try {
@@ -80,6 +97,16 @@ int main(int argc, char** argv) {
     auto con = flint::vmm::parse_console(console);
     if (!con) return fail(con.error().message());
     config.console = *con;
+    if (!hvc0.empty()) {
+        auto h = flint::vmm::parse_console(hvc0);
+        if (!h) return fail(fmt::format("--hvc0: {}", h.error().message()));
+        config.hvc0 = *h;
+    }
+    for (const std::string& text : disks) {
+        auto disk = flint::vmm::parse_disk(text);
+        if (!disk) return fail(disk.error().message());
+        config.disks.push_back(std::move(*disk));
+    }
 
     auto machine = flint::vmm::Machine::create(config);
     if (!machine) return fail(machine.error().message());

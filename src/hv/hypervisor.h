@@ -64,6 +64,13 @@ public:
     virtual Result<std::unique_ptr<Vcpu>> create_vcpu(u32 index, u32 count) = 0;
     // The line for global system interrupt `gsi` (ISA IRQs 0-15 are GSIs 0-15).
     virtual Result<std::shared_ptr<IrqLine>> irq_line(u32 gsi) = 0;
+    // Something other than a vCPU (a device, from the thread it runs on) wrote
+    // [gpa, gpa+len) of guest RAM. A back end that caches decoded guest code drops what
+    // it decoded there; hardware back ends have nothing to do.
+    virtual void note_guest_write(u64 gpa, u64 len) {
+        (void)gpa;
+        (void)len;
+    }
     // The VMM's device buses. A back end that runs guest code in the VMM's own threads
     // (soft) calls them directly; one that reports I/O as exits (kvm) ignores them.
     // Both buses must outlive the Vm.

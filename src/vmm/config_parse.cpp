@@ -26,6 +26,35 @@ Result<ConsoleConfig> parse_console(std::string_view text) {
     return Error::format("console '{}' is not one of stdio, none, file:PATH", text);
 }
 
+Result<DiskConfig> parse_disk(std::string_view text) {
+    DiskConfig disk;
+    bool have_path = false;
+    while (!text.empty()) {
+        const size_t comma = text.find(',');
+        const std::string_view item = text.substr(0, comma);
+        text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+        const size_t eq = item.find('=');
+        const std::string_view key = eq == std::string_view::npos ? std::string_view{} : item.substr(0, eq);
+        const std::string_view value = eq == std::string_view::npos ? item : item.substr(eq + 1);
+        if (key == "path" || (key.empty() && !have_path && !value.empty())) {
+            disk.path = std::string(value);
+            have_path = true;
+        } else if (key == "readonly" && (value == "on" || value == "off")) {
+            disk.read_only = value == "on";
+        } else if (key == "readonly") {
+            return Error::format("--disk readonly='{}' is not on or off", value);
+        } else if (key == "id") {
+            if (value.empty() || value.size() > kDiskIdMax)
+                return Error::format("--disk id='{}' must be 1 to {} characters", value, kDiskIdMax);
+            disk.id = std::string(value);
+        } else {
+            return Error::format("--disk option '{}' is unknown: use path=FILE[,readonly=on][,id=NAME]", item);
+        }
+    }
+    if (disk.path.empty()) return Error("--disk needs a file: use path=FILE[,readonly=on][,id=NAME]");
+    return disk;
+}
+
 Result<hv::Accel> parse_accel(std::string_view text) {
     if (text == "auto") return hv::Accel::Auto;
     if (text == "kvm") return hv::Accel::Kvm;

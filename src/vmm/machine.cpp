@@ -19,7 +19,13 @@
 #include "devices/legacy/debug_exit.h"
 #include "devices/legacy/i8042.h"
 #include "devices/legacy/uart8250.h"
+#include "devices/virtio/blk.h"
+#include "devices/virtio/console.h"
+#include "devices/virtio/mmio.h"
+#include "devices/virtio/rng.h"
+#include "backends/raw_file.h"
 #include "hv/soft/soft_vm.h"
+#include "vmm/virtio_devices.h"
 
 namespace flint::vmm {
 
@@ -70,9 +76,15 @@ Result<void> Machine::build(const VmConfig& config) {
     m_vm->attach_io(&m_pio, &m_mmio);
     m_console = FLINT_TRY(Console::create(config.console));
     FLINT_TRY_VOID(add_legacy_devices());
+    FLINT_TRY_VOID(add_virtio_devices(config));
 
     acpi::AcpiConfig acpi_config;
     acpi_config.num_vcpus = config.cpus;
+    for (size_t i = 0; i < virtio_device_count(config); ++i) {
+        const VirtioSlot slot = virtio_slot(i);
+        acpi_config.virtio_mmio.push_back(
+            {.base = static_cast<u32>(slot.base), .size = static_cast<u32>(virtio::kMmioSize), .irq = slot.irq});
+    }
     auto rsdp = acpi::write_acpi_tables(m_memory, acpi_config);
     if (!rsdp) return rsdp.error().context("writing the ACPI tables");
     auto power = std::make_shared<acpi::SleepControl>([this] { request_stop(static_cast<int>(ExitStatus::PowerOff)); },
@@ -130,6 +142,29 @@ Result<void> Machine::add_legacy_devices() {
                                     request_stop(static_cast<int>(DebugExit::exit_status(v) & 0xff));
                                 }),
                                 kDebugExitPort, kDebugExitPortCount));
+    return ok();
+}
+
+Result<void> Machine::add_virtio_devices(const VmConfig& config) {
+    std::vector<std::shared_ptr<virtio::Device>> devices;
+    for (const DiskConfig& d : config.disks) {
+        auto file = backends::RawFile::open(d.path, d.read_only ? backends::Access::ReadOnly : backends::Access::ReadWrite);
+        if (!file) return file.error().context("--disk");
+        devices.push_back(std::make_shared<virtio::BlockDevice>(std::move(*file), d.id));
+    }
+    if (config.rng) devices.push_back(std::make_shared<virtio::RngDevice>());
+    if (config.hvc0) {
+        m_hvc0 = FLINT_TRY(Console::create(*config.hvc0));
+        devices.push_back(
+            std::make_shared<virtio::ConsoleDevice>([this](std::span<const u8> bytes) { m_hvc0->write(bytes); }));
+    }
+    for (size_t i = 0; i < devices.size(); ++i) {
+        const VirtioSlot slot = virtio_slot(i);
+        auto irq = FLINT_TRY(m_vm->irq_line(slot.irq));
+        auto transport = std::make_shared<virtio::MmioTransport>(
+            devices[i], m_memory, std::move(irq), [vm = m_vm.get()](u64 gpa, u64 len) { vm->note_guest_write(gpa, len); });
+        FLINT_TRY_VOID(m_mmio.insert(transport, slot.base, virtio::kMmioSize));
+    }
     return ok();
 }
 

@@ -37,6 +37,7 @@ private:
     Result<void> build(const VmConfig& config);
     Result<hv::CpuState> load_kernel(const VmConfig& config, std::vector<u8> kernel, std::vector<u8> initrd);
     Result<void> add_legacy_devices();
+    Result<void> add_virtio_devices(const VmConfig& config);
     void vcpu_thread(hv::Vcpu& vcpu);
     void log_memory_usage() const;
     // Handles one exit; false when the vCPU must stop.
@@ -49,6 +50,7 @@ private:
     Bus m_pio{"port I/O"};
     Bus m_mmio{"MMIO"};
     std::unique_ptr<Console> m_console;
+    std::unique_ptr<Console> m_hvc0;  // output of the virtio-console, if any
     std::shared_ptr<Uart8250> m_uart;
 
     std::atomic<int> m_exit_status{-1};

@@ -8,6 +8,10 @@ constexpr u64 kMaxMemory = 1024 * GiB;
 constexpr u32 kMaxCpus = 64;
 }  // namespace
 
+size_t virtio_device_count(const VmConfig& config) {
+    return config.disks.size() + (config.rng ? 1 : 0) + (config.hvc0 ? 1 : 0);
+}
+
 Result<void> validate(const VmConfig& config) {
     if (config.kernel.empty()) return Error("no kernel given: pass --kernel PATH (a Linux bzImage)");
     if (config.memory < kMinMemory || config.memory > kMaxMemory)
@@ -18,6 +22,14 @@ Result<void> validate(const VmConfig& config) {
         return Error::format("--cpus {} is out of range: give between 1 and {}", config.cpus, kMaxCpus);
     if (config.console.kind == ConsoleKind::File && config.console.path.empty())
         return Error("--console file: needs a path, as in --console file:/tmp/console.log");
+    const size_t virtio = virtio_device_count(config);
+    if (virtio > kMaxVirtioDevices)
+        return Error::format("{} virtio devices asked for (--disk, --rng, --hvc0): at most {} are supported",
+                             virtio, kMaxVirtioDevices);
+    if (config.hvc0 && config.hvc0->kind == ConsoleKind::Stdio)
+        return Error("--hvc0 stdio: stdio is the serial console's; give none or file:PATH");
+    if (config.hvc0 && config.hvc0->kind == ConsoleKind::File && config.hvc0->path.empty())
+        return Error("--hvc0 file: needs a path, as in --hvc0 file:/tmp/hvc0.log");
     return ok();
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 // What a VM is made of: plain data, filled by the command line today and by the control
 // API later. Building a VM from it is vmm/machine.h's job.
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "base/types.h"
 #include "hv/hypervisor.h"
@@ -15,6 +17,17 @@ struct ConsoleConfig {
     std::string path;  // ConsoleKind::File
 };
 
+inline constexpr size_t kDiskIdMax = 20;  // the virtio-blk ID field
+// virtio-mmio devices per VM: one free ISA interrupt each (see vmm/virtio_devices.cpp).
+inline constexpr size_t kMaxVirtioDevices = 8;
+
+// A virtio-blk disk: --disk path=FILE[,readonly=on][,id=NAME].
+struct DiskConfig {
+    std::string path;
+    bool read_only = false;
+    std::string id;  // what the guest reads as the disk's serial (at most 20 bytes)
+};
+
 inline constexpr const char* kDefaultCmdline = "console=ttyS0 reboot=acpi panic=-1";
 
 struct VmConfig {
@@ -25,7 +38,14 @@ struct VmConfig {
     u32 cpus = 1;
     hv::Accel accel = hv::Accel::Auto;
     ConsoleConfig console;
+    std::vector<DiskConfig> disks;
+    bool rng = false;  // a virtio-rng entropy device
+    // A virtio-console (hvc0 in the guest) and where its output goes: none or a file.
+    std::optional<ConsoleConfig> hvc0;
 };
+
+// How many virtio devices `config` asks for (disks, then the entropy device, then hvc0).
+size_t virtio_device_count(const VmConfig& config);
 
 // Validates the parts a parser cannot (sizes, counts); files are checked when loaded.
 Result<void> validate(const VmConfig& config);
@@ -39,6 +59,8 @@ namespace flint::vmm {
 Result<u64> parse_memory_size(std::string_view text);
 // "stdio", "none", "file:PATH".
 Result<ConsoleConfig> parse_console(std::string_view text);
+// "path=FILE[,readonly=on|off][,id=NAME]"; a bare "FILE" is path=FILE.
+Result<DiskConfig> parse_disk(std::string_view text);
 // "auto", "kvm", "soft".
 Result<hv::Accel> parse_accel(std::string_view text);
 

@@ -92,5 +92,24 @@ TEST(AcpiDsdtBuild, FourSerialPorts_AreNamedCom1ToCom4) {
     EXPECT_FALSE(build_dsdt(cfg));
 }
 
+TEST(AcpiDsdtBuild, VirtioMmio_DeclaresLnro0005WithWindowAndIrq) {
+    AcpiConfig cfg;
+    cfg.virtio_mmio = {{.base = 0xd0000000, .size = 0x1000, .irq = 5}, {.base = 0xd0001000, .size = 0x1000, .irq = 6}};
+    auto dsdt = build_dsdt(cfg);
+    ASSERT_TRUE(dsdt);
+    EXPECT_EQ(byte_sum(*dsdt), 0);
+    EXPECT_EQ(count(*dsdt, {'V', 'R', '0', '0'}), 1u);
+    EXPECT_EQ(count(*dsdt, {'V', 'R', '0', '1'}), 1u);
+    // Name (_HID, "LNRO0005"): a String, NUL-terminated.
+    EXPECT_EQ(count(*dsdt, {'_', 'H', 'I', 'D', 0x0d, 'L', 'N', 'R', 'O', '0', '0', '0', '5', 0}), 2u);
+    // Memory32Fixed (ReadWrite, 0xD0001000, 0x1000) then IRQNoFlags () {6}
+    EXPECT_EQ(count(*dsdt, {0x86, 0x09, 0x00, 0x01, 0x00, 0x10, 0x00, 0xd0, 0x00, 0x10, 0x00, 0x00, 0x22, 0x40, 0x00}),
+              1u);
+    cfg.virtio_mmio.resize(kMaxVirtioMmioDevices + 1, {.base = 0xd0000000, .size = 0x1000, .irq = 5});
+    EXPECT_FALSE(build_dsdt(cfg));
+    cfg.virtio_mmio = {{.base = 0xd0000000, .size = 0x1000, .irq = 16}};
+    EXPECT_FALSE(build_dsdt(cfg));
+}
+
 }  // namespace
 }  // namespace flint::acpi::testing

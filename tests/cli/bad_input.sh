@@ -39,6 +39,11 @@ expect "bad accel" "accelerator" -- run --kernel "$tmp/random.bin" --accel tcg
 expect "bad console" "console" -- run --kernel "$tmp/random.bin" --console tty
 expect "missing initrd" "initrd" -- run --kernel "$tmp/random.bin" --initrd "$tmp/nope"
 expect "no subcommand" "subcommand|required" --
+expect "unknown disk option" "--disk option 'cache=none'" -- run --kernel "$tmp/random.bin" --disk path=x,cache=none
+expect "disk without a path" "--disk needs a file" -- run --kernel "$tmp/random.bin" --disk readonly=on
+expect "hvc0 on stdio" "--hvc0 stdio" -- run --kernel "$tmp/random.bin" --hvc0 stdio
+expect "bad hvc0" "--hvc0: console 'tty'" -- run --kernel "$tmp/random.bin" --hvc0 tty
+expect "disk id too long" "--disk id" -- run --kernel "$tmp/random.bin" --disk path=x,id=abcdefghijklmnopqrstuvwxyz
 
 # With a real kernel: memory too small for it, and an initrd that does not fit.
 kernel=${FLINT_TEST_KERNEL:-$(dirname "$0")/../../out/guest/vmlinuz}
@@ -46,6 +51,8 @@ if [[ -f $kernel ]]; then
   truncate -s 100M "$tmp/big-initrd"
   expect "memory too small for the kernel" "raise --memory" -- run --kernel "$kernel" --memory 32M --accel soft
   expect "initrd does not fit" "does not fit" -- run --kernel "$kernel" --initrd "$tmp/big-initrd" --memory 128M --accel soft
+  expect "missing disk image" "opening disk image" -- run --kernel "$kernel" --disk path="$tmp/nope.img" --accel soft
+  expect "disk image is a directory" "directory" -- run --kernel "$kernel" --disk path="$tmp" --accel soft
 else
   failures=$((failures + 1))
   echo "FAIL: no real kernel at $kernel for the size checks: run scripts/build-guest (scripts/test does) or set FLINT_TEST_KERNEL"

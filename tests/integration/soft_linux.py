@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Boots the quick-start guest on Flint's software CPU (--accel soft, two vCPUs), talks to its shell
 over the serial console and checks the answers, then powers it off and expects flint to
-exit with status 0. Usage: soft_linux.py FLINT GUEST_DIR [--timeout SECS]"""
+exit with status 0. With --virtio the same boot also checks the virtio devices (see
+virtio_checks.py). Usage: soft_linux.py FLINT GUEST_DIR [--timeout SECS] [--virtio]"""
 import argparse
 import hashlib
 import os
@@ -9,7 +10,10 @@ import re
 import select
 import subprocess
 import sys
+import tempfile
 import time
+
+import virtio_checks
 
 
 def main():
@@ -17,12 +21,15 @@ def main():
     ap.add_argument("flint")
     ap.add_argument("guest")
     ap.add_argument("--timeout", type=int, default=600)
+    ap.add_argument("--virtio", action="store_true", help="add virtio disks and rng and check them")
     a = ap.parse_args()
+    workdir = tempfile.TemporaryDirectory(prefix="flint-soft-linux-")
+    virtio = virtio_checks.VirtioChecks(workdir.name) if a.virtio else None
     version = open(os.path.join(a.guest, "VERSION")).read().split()[0]
     cmd = [a.flint, "run", "--accel", "soft", "--memory", "512M", "--cpus", "2", "--console", "stdio",
            "--kernel", os.path.join(a.guest, "vmlinuz"),
            "--initrd", os.path.join(a.guest, "initramfs.cpio.gz"),
-           "--cmdline", "console=ttyS0 panic=-1"]
+           "--cmdline", "console=ttyS0 panic=-1"] + (virtio.flint_args() if virtio else [])
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     buf = b""
@@ -73,6 +80,8 @@ def main():
     if skew > 10:
         raise SystemExit(f"soft-linux: FAIL guest clock is {skew:.0f} s away from the host's")
     log(f"guest clock within {skew:.0f} s of the host")
+    if virtio:
+        virtio.run_in_guest(run)
     proc.stdin.write(b"poweroff -f\n")
     proc.stdin.flush()
     try:
@@ -82,7 +91,10 @@ def main():
         raise SystemExit("soft-linux: FAIL flint did not exit after poweroff -f")
     if status != 0:
         raise SystemExit(f"soft-linux: FAIL flint exited with {status} after poweroff -f (want 0)")
-    log("powered off, flint exit status 0: PASS")
+    log("powered off, flint exit status 0")
+    if virtio:
+        virtio.verify_on_host(log)
+    log("PASS")
 
 
 if __name__ == "__main__":

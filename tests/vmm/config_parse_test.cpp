@@ -53,5 +53,38 @@ TEST(ConfigValidate, OutOfRange_Rejected) {
     EXPECT_FALSE(validate(c));
 }
 
+TEST(ConfigParse, Disk_AllForms) {
+    auto d = parse_disk("path=/img/a.raw,readonly=on,id=data");
+    ASSERT_TRUE(d) << d.error().message();
+    EXPECT_EQ(d->path, "/img/a.raw");
+    EXPECT_TRUE(d->read_only);
+    EXPECT_EQ(d->id, "data");
+    auto bare = parse_disk("b.raw");
+    ASSERT_TRUE(bare);
+    EXPECT_EQ(bare->path, "b.raw");
+    EXPECT_FALSE(bare->read_only);
+    EXPECT_TRUE(bare->id.empty());
+    EXPECT_FALSE(parse_disk("path=x,readonly=off")->read_only);
+}
+
+TEST(ConfigParse, DiskGarbage_Rejected) {
+    EXPECT_FALSE(parse_disk(""));
+    EXPECT_FALSE(parse_disk("readonly=on"));
+    EXPECT_FALSE(parse_disk("path=x,readonly=yes"));
+    EXPECT_FALSE(parse_disk("path=x,cache=none"));
+    EXPECT_FALSE(parse_disk("path=x,id="));
+    EXPECT_FALSE(parse_disk("path=x,id=123456789012345678901"));  // 21 bytes
+    EXPECT_TRUE(parse_disk("path=x,id=12345678901234567890"));
+}
+
+TEST(ConfigParse, TooManyVirtioDevices_Rejected) {
+    VmConfig c;
+    c.kernel = "k";
+    c.disks.resize(kMaxVirtioDevices, DiskConfig{.path = "x", .read_only = false, .id = {}});
+    EXPECT_TRUE(validate(c));
+    c.rng = true;
+    EXPECT_FALSE(validate(c));
+}
+
 }  // namespace
 }  // namespace flint::vmm

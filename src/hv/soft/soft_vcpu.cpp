@@ -60,7 +60,16 @@ Result<void> SoftVcpu::set_state(const hv::CpuState& state) {
 
 Result<hv::CpuState> SoftVcpu::get_state() { return save_cpu_state(*m_cpu); }
 
+namespace {
+thread_local SoftVcpu* t_current = nullptr;
+}  // namespace
+
+SoftVcpu* SoftVcpu::current() { return t_current; }
+
+void SoftVcpu::invalidate_code(u64 gpa, u64 len) { m_cpu->invalidate_code(gpa, len); }
+
 Result<hv::VcpuExit> SoftVcpu::run() {
+    t_current = this;  // a vCPU runs on one thread only
     hv::VcpuExit exit;
     exit.kind = hv::VcpuExit::Kind::Interrupted;
     if (!m_started && !wait_for_startup()) return exit;

@@ -30,6 +30,10 @@ public:
     void request_exit() override;
 
     LocalApic& apic() { return *m_apic; }
+    // The vCPU whose run() the calling thread is in, or nullptr.
+    static SoftVcpu* current();
+    // Drops code this vCPU decoded from [gpa, gpa+len); call from its own thread only.
+    void invalidate_code(u64 gpa, u64 len);
     // Wakes the vCPU if it sleeps in HLT or waits for a start-up IPI.
     void kick();
 

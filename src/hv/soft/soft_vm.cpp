@@ -62,6 +62,13 @@ Result<void> SoftVm::set_memory(const GuestMemory& memory) {
     return ok();
 }
 
+void SoftVm::note_guest_write(u64 gpa, u64 len) {
+    // Devices run on the vCPU thread that notified them, so the writer's own decoded code
+    // is the one to drop. FIXME: other vCPUs keep theirs, as they do for each other's
+    // writes today; SMP on the software CPU needs a cross-vCPU invalidation queue.
+    if (SoftVcpu* vcpu = SoftVcpu::current()) vcpu->invalidate_code(gpa, len);
+}
+
 void SoftVm::attach_io(const Bus* pio, const Bus* mmio) {
     m_pio = pio;
     m_mmio = mmio;

@@ -37,6 +37,7 @@ public:
     Result<std::unique_ptr<hv::Vcpu>> create_vcpu(u32 index, u32 count) override;
     Result<std::shared_ptr<IrqLine>> irq_line(u32 gsi) override;
     void attach_io(const Bus* pio, const Bus* mmio) override;
+    void note_guest_write(u64 gpa, u64 len) override;
 
     // Nanoseconds since the VM was created: the clock of every timer model.
     u64 now_ns() const;

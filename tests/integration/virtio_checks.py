@@ -1,0 +1,104 @@
+"""Virtio checks for soft_linux.py, run in the same boot as its shell checks.
+
+The guest gets two virtio-blk disks and a virtio-rng device:
+  vda  64 MiB, empty, id flint-data: the guest makes an ext4 file system on it, writes a
+       file the host can predict (256 KiB of one repeated line) and a random one whose
+       checksum the guest reports, syncs and unmounts. After power-off the host reads both back with debugfs and checks
+       the file system with e2fsck.
+  vdb  1 MiB of random bytes, readonly=on, id flint-ro: the guest sees it read-only, a
+       write fails, a read matches the host's checksum, and the image is unchanged after.
+  rng  /dev/hwrng is served by virtio_rng and returns fresh bytes.
+  hvc0 a line the guest writes to /dev/hvc0 (virtio-console) lands in the host's file.
+"""
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+
+DATA_BYTES = 64 << 20
+RO_BYTES = 1 << 20
+KNOWN_LINE = b"flint virtio-blk known line\n"
+KNOWN_BYTES = 256 << 10
+
+
+def md5(data):
+    return hashlib.md5(data).hexdigest()
+
+
+def find_tool(name):
+    path = shutil.which(name) or next((p for p in (f"/sbin/{name}", f"/usr/sbin/{name}") if os.path.exists(p)), None)
+    if not path:
+        raise SystemExit(f"soft-linux: FAIL {name} not found: install e2fsprogs (scripts/setup)")
+    return path
+
+
+class VirtioChecks:
+    def __init__(self, workdir):
+        self.workdir = workdir
+        self.data = os.path.join(workdir, "data.img")
+        self.ro = os.path.join(workdir, "ro.img")
+        self.hvc0 = os.path.join(workdir, "hvc0.log")
+        with open(self.data, "wb") as f:
+            f.truncate(DATA_BYTES)
+        ro_bytes = os.urandom(RO_BYTES)
+        with open(self.ro, "wb") as f:
+            f.write(ro_bytes)
+        self.ro_md5 = md5(ro_bytes)
+        self.known_md5 = md5((KNOWN_LINE * (KNOWN_BYTES // len(KNOWN_LINE) + 1))[:KNOWN_BYTES])
+        self.random_md5 = None
+        self.debugfs = find_tool("debugfs")
+        self.e2fsck = find_tool("e2fsck")
+
+    def flint_args(self):
+        return ["--disk", f"path={self.data},id=flint-data",
+                "--disk", f"path={self.ro},readonly=on,id=flint-ro", "--rng", "--hvc0", f"file:{self.hvc0}"]
+
+    def run_in_guest(self, run):
+        # Answers are built by the shell ($((...)), $?) so the echoed command never matches.
+        run("echo $(cat /sys/block/vda/serial) $(cat /sys/block/vdb/serial) $(cat /sys/block/vdb/ro)",
+            rb"\nflint-data flint-ro 1\r?\n", "virtio-blk: two disks, their IDs, vdb read-only")
+        run("mkfs.ext4 -q -F /dev/vda && mount -t ext4 /dev/vda /mnt && echo MOUNTED-$((40+2))",
+            rb"MOUNTED-42", "mkfs.ext4 and mount /dev/vda")
+        run(f"yes '{KNOWN_LINE.decode().strip()}' | head -c {KNOWN_BYTES} >/mnt/known.txt && "
+            "dd if=/dev/urandom of=/mnt/random.bin bs=4096 count=16 2>/dev/null && echo WRITTEN-$((40+1))",
+            rb"WRITTEN-41", "files written on ext4")
+        m = run("md5sum /mnt/known.txt /mnt/random.bin",
+                rb"([0-9a-f]{32})\s+/mnt/known.txt\r?\n([0-9a-f]{32})\s+/mnt/random.bin", "md5sum of the files")
+        if m.group(1).decode() != self.known_md5:
+            raise SystemExit(f"soft-linux: FAIL known.txt md5 {m.group(1).decode()} in the guest, want {self.known_md5}")
+        self.random_md5 = m.group(2).decode()
+        run("sync && umount /mnt && echo UNMOUNTED-$((40+3))", rb"UNMOUNTED-43", "sync and umount")
+        m = run("dd if=/dev/zero of=/dev/vdb bs=4096 count=1 conv=fsync 2>/dev/null; echo RO-WRITE-STATUS-$?",
+                rb"RO-WRITE-STATUS-(\d+)", "write to the read-only disk")
+        if m.group(1) == b"0":
+            raise SystemExit("soft-linux: FAIL a write to the read-only disk vdb succeeded")
+        run("md5sum /dev/vdb", re.escape(self.ro_md5.encode()), "read the whole read-only disk")
+        run("cat /sys/class/misc/hw_random/rng_current", rb"virtio_rng\.\d+", "hwrng is virtio-rng")
+        m = run("for i in 1 2; do dd if=/dev/hwrng bs=64 count=1 2>/dev/null | md5sum; done",
+                rb"([0-9a-f]{32})\s+-\r?\n([0-9a-f]{32})\s+-", "read /dev/hwrng twice")
+        if m.group(1) == m.group(2) or m.group(1).decode() == md5(b"") or m.group(1).decode() == md5(b"\0" * 64):
+            raise SystemExit("soft-linux: FAIL /dev/hwrng gave no fresh bytes")
+        run("echo FLINT-HVC0-$((6*7)) >/dev/hvc0 && echo HVC0-WRITTEN-$((40+4))", rb"HVC0-WRITTEN-44",
+            "write a line to /dev/hvc0")
+
+    def verify_on_host(self, log):
+        for name, want in (("known.txt", self.known_md5), ("random.bin", self.random_md5)):
+            out = os.path.join(self.workdir, name)
+            r = subprocess.run([self.debugfs, "-R", f"dump /{name} {out}", self.data], capture_output=True, text=True)
+            if r.returncode != 0 or not os.path.exists(out):
+                raise SystemExit(f"soft-linux: FAIL debugfs could not dump /{name}: {r.stderr.strip()}")
+            with open(out, "rb") as f:
+                got = md5(f.read())
+            if got != want:
+                raise SystemExit(f"soft-linux: FAIL /{name} on the host image has md5 {got}, the guest wrote {want}")
+        r = subprocess.run([self.e2fsck, "-fn", self.data], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise SystemExit(f"soft-linux: FAIL e2fsck -fn on the disk image: {r.stdout.strip()[-300:]}")
+        with open(self.ro, "rb") as f:
+            if md5(f.read()) != self.ro_md5:
+                raise SystemExit("soft-linux: FAIL the read-only image changed")
+        with open(self.hvc0, "rb") as f:
+            if b"FLINT-HVC0-42" not in f.read():
+                raise SystemExit("soft-linux: FAIL the line written to /dev/hvc0 is not in the hvc0 file")
+        log("host: the ext4 image checks clean, its files match the guest's checksums, the read-only image is unchanged, hvc0 output arrived")
