@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Bad input to `flint run` gets one clear line on stderr and exit status 6: never a crash,
+# Bad input to `flint run` and `flint bench` gets one clear line on stderr and exit status 6: never a crash,
 # a core dump or a stack trace. Usage: bad_input.sh FLINT_BINARY
 set -uo pipefail
 flint=$1
@@ -39,6 +39,17 @@ expect "bad accel" "accelerator" -- run --kernel "$tmp/random.bin" --accel tcg
 expect "bad console" "console" -- run --kernel "$tmp/random.bin" --console tty
 expect "missing initrd" "initrd" -- run --kernel "$tmp/random.bin" --initrd "$tmp/nope"
 expect "no subcommand" "subcommand|required" --
+
+# flint bench: refused before anything boots.
+g=(--kernel "$tmp/short" --initrd "$tmp/short")
+expect "bench: virtio suite" "needs virtio" -- bench --suite boot,disk "${g[@]}"
+expect "bench: unknown suite" "unknown suite" -- bench --suite boot,fast "${g[@]}"
+expect "bench: bad peer" "qemu, none" -- bench --against xen "${g[@]}"
+expect "bench: bad accel" "accelerator" -- bench --accel tcg "${g[@]}"
+expect "bench: zero runs" "--runs" -- bench --runs 0 --accel soft "${g[@]}"
+expect "bench: kernel without initrd" "go together" -- bench --kernel "$tmp/short" --accel soft
+expect "bench: missing kernel" "not a readable file" -- bench --kernel "$tmp/nope" --initrd "$tmp/short" --accel soft
+expect "bench: no QEMU" "does not run" -- bench --qemu "$tmp/nope" --accel soft "${g[@]}"
 
 # With a real kernel: memory too small for it, and an initrd that does not fit.
 kernel=${FLINT_TEST_KERNEL:-$(dirname "$0")/../../out/guest/vmlinuz}
