@@ -16,11 +16,12 @@ namespace flint::bench {
 
 namespace {
 
-// Runs `argv` (a --version query) to check that a tool the bench needs is there.
-Result<void> check_tool(std::vector<std::string> argv, std::string_view hint) {
+// Runs `argv` (a --version query) to check that a tool the bench needs is there; returns
+// the first line it printed.
+Result<std::string> check_tool(std::vector<std::string> argv, std::string_view hint) {
     auto run = FLINT_TRY(run_child({std::move(argv), {}, 30}, {}));
-    if (run.end == ChildEnd::Exited && run.status == 0) return ok();
-    return Error(std::string(hint));
+    if (run.end != ChildEnd::Exited || run.status != 0) return Error(std::string(hint));
+    return run.output.substr(0, run.output.find('\n'));
 }
 
 // Progress on stderr: a line per finished run, and a live line on a terminal.
@@ -77,10 +78,12 @@ void run_one(BenchResults& results, const Contender& c, unsigned index, Progress
 
 Result<BenchResults> run_bench(BenchOptions options) {
     FLINT_TRY_VOID(finish_options(options));
+    std::string peer_version;
     if (options.peer == Peer::Qemu) {
-        FLINT_TRY_VOID(check_tool({options.qemu, "--version"},
-                                  fmt::format("'{}' does not run: install Debian's qemu-system-x86 (scripts/setup), "
-                                              "or compare nothing with --against none", options.qemu)));
+        peer_version = FLINT_TRY(check_tool({options.qemu, "--version"},
+                                            fmt::format("'{}' does not run: install Debian's qemu-system-x86 "
+                                                        "(scripts/setup), or compare nothing with --against none",
+                                                        options.qemu)));
     }
     if (!options.out_dir.empty()) {
         std::error_code ec;
@@ -92,6 +95,7 @@ Result<BenchResults> run_bench(BenchOptions options) {
 
     BenchResults results;
     results.options = options;
+    results.peer_version = peer_version;
     results.host = probe_host();
     results.guest_cmdline = bench_cmdline(options.suites);
     std::error_code ec;

@@ -83,6 +83,7 @@ std::string markdown_report(const BenchResults& results, const std::vector<Metri
     for (size_t i = 0; i < results.contenders.size(); ++i)
         md += fmt::format("{}`{}` ({})", i ? ", " : "", results.contenders[i].id, vmm_title(results.contenders[i]));
     md += ". " + runs_sentence(o) + "\n\n";
+    if (!results.peer_version.empty()) md += fmt::format("Peer: {}.\n\n", results.peer_version);
     md += fmt::format("Guest: `{}` and `{}`, {} MiB, {} vCPU{}, kernel command line `{}`.\n\n", o.kernel, o.initrd,
                       o.memory_mib, o.cpus, o.cpus == 1 ? "" : "s", results.guest_cmdline);
     md += "Every figure is a time or a size: lower is better, and a ratio Flint/peer below 1 means Flint did "

@@ -95,7 +95,8 @@ nlohmann::json to_json(const BenchResults& results, const std::vector<MetricRow>
     for (Suite s : o.suites) suites.push_back(suite_name(s));
     j["config"] = {{"suites", suites}, {"runs", o.runs}, {"warmup", o.warmup}, {"timeout_s", o.timeout_s},
                    {"memory_mib", o.memory_mib}, {"cpus", o.cpus}, {"kernel", o.kernel},
-                   {"initrd", o.initrd}, {"guest_cmdline", results.guest_cmdline}};
+                   {"initrd", o.initrd}, {"guest_cmdline", results.guest_cmdline},
+                   {"peer_version", results.peer_version}};
     j["contenders"] = nlohmann::json::array();
     for (const Contender& c : results.contenders) {
         const RunCounts n = count_runs(results, c.id);

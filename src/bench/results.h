@@ -25,6 +25,7 @@ struct BenchResults {
     BenchOptions options;
     HostInfo host;
     std::string guest_cmdline;
+    std::string peer_version;  // first line of `qemu-system-x86_64 --version`; empty without a peer
     std::vector<Contender> contenders;
     std::vector<Comparison> comparisons;
     std::vector<RunRecord> runs;  // in the order they ran

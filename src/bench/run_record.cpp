@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -88,7 +89,9 @@ RunRecord judge_run(const ChildResult& child, std::span<const Suite> suites, dou
     };
     if (child.end == ChildEnd::TimedOut)
         return fail(RunStatus::Hang, fmt::format("still running after {:.0f} s, killed; last output: {}", timeout_s, tail_of(child.output)));
-    if (child.end == ChildEnd::Signalled) return fail(RunStatus::Failed, fmt::format("killed by signal {}", child.status));
+    if (child.end == ChildEnd::Signalled)
+        return fail(RunStatus::Failed, fmt::format("killed by signal {} ({}); last output: {}", child.status,
+                                                   strsignal(child.status), tail_of(child.output)));
     if (child.status != 0)
         return fail(RunStatus::Failed, fmt::format("exit status {}; last output: {}", child.status, tail_of(child.output)));
     if (!child.marker_s[kInit])

@@ -35,6 +35,7 @@ BenchResults sample() {
     b.host.hypervisor = "KVMKVMKVM";
     b.host.cpu_model = "Test CPU";
     b.guest_cmdline = "console=ttyS0 flint.bench=cpu";
+    b.peer_version = "QEMU emulator version 7.2.22";
     GuestSpec g{b.options.kernel, b.options.initrd, 256, 1, b.guest_cmdline, 2000000};
     b.contenders = {flint_contender(Backend::Soft, g, "/usr/bin/flint"), qemu_contender(Backend::Soft, g, "qemu-system-x86_64")};
     b.comparisons = {{0, 1}};
@@ -90,6 +91,7 @@ TEST(BenchResults, Json_HoldsRunsSummaryAndHost) {
     EXPECT_EQ(j["runs"].size(), 8u);
     EXPECT_EQ(j["runs"][4]["status"], "hang");
     EXPECT_TRUE(j["host"]["nested"].get<bool>());
+    EXPECT_EQ(j["config"]["peer_version"], "QEMU emulator version 7.2.22");
     EXPECT_EQ(j["contenders"][1]["hangs"], 1);
     EXPECT_EQ(j["summary"][0]["metric"], "boot.init");
     EXPECT_DOUBLE_EQ(j["summary"][0]["ratio"]["median"].get<double>(), 0.375);
@@ -106,6 +108,7 @@ TEST(BenchReport, Markdown_SaysNestedAndShowsTablesHangsAndPlots) {
     EXPECT_NE(md.find("qemu-tcg run 3: hang"), std::string::npos) << md;
     EXPECT_NE(md.find("![boot](boot.png)"), std::string::npos);
     EXPECT_NE(md.find("-accel tcg"), std::string::npos);
+    EXPECT_NE(md.find("Peer: QEMU emulator version 7.2.22."), std::string::npos);
 }
 
 TEST(BenchReport, Markdown_BareMetalHostIsNotCalledNested) {
