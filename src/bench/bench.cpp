@@ -36,6 +36,7 @@ public:
         std::string what = std::string(run_status_name(r.status));
         if (auto it = r.metrics.find("boot.init"); r.status == RunStatus::Ok && it != r.metrics.end())
             what += fmt::format(", init marker at {:.2f} s", it->second);
+        if (r.status != RunStatus::Ok) what += ": " + r.reason.substr(0, 200);
         fmt::print(stderr, "{}{}: {} ({:.1f} s)\n", m_live ? "\r\033[K" : "", prefix(r, counted), what, r.wall_s);
         ++m_done;
     }

@@ -17,6 +17,7 @@ constexpr std::string_view kErrorTag = "FLINT-BENCH-ERROR ";
 
 // The last bytes of the console, on one line, for a failure message.
 std::string tail_of(const std::string& output) {
+    if (output.empty()) return "(none)";
     std::string tail = output.substr(output.size() - std::min<size_t>(output.size(), 240));
     for (char& ch : tail) {
         if (static_cast<unsigned char>(ch) < 0x20) ch = ' ';
