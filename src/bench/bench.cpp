@@ -59,7 +59,7 @@ void run_one(BenchResults& results, const Contender& c, unsigned index, Progress
     pending.index = index;
     pending.warmup = index < o.warmup;
     const unsigned counted = pending.warmup ? 0 : index - o.warmup + 1;
-    auto child = run_child({c.argv, bench_markers(), static_cast<double>(o.timeout_s)},
+    auto child = run_child({c.argv, bench_markers(), static_cast<double>(o.timeout_s), o.memory_mib * MiB},
                            [&](double t) { progress.tick(pending, counted, t); });
     RunRecord r;
     if (child) {

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "base/unique_fd.h"
+#include "bench/smaps.h"
 
 namespace flint::bench {
 
@@ -78,6 +79,7 @@ Result<ChildResult> run_child(const ChildSpec& spec, const std::function<void(do
     r.marker_s.resize(spec.markers.size());
     std::vector<size_t> match_end(spec.markers.size(), 0);
     double next_tick = 1.0;
+    double next_sample = 0;
     bool pipe_open = true;
     int st = 0;
     rusage ru{};
@@ -119,6 +121,12 @@ Result<ChildResult> run_child(const ChildSpec& spec, const std::function<void(do
         if (now >= next_tick) {
             if (tick) tick(now);
             next_tick += 1.0;
+        }
+        // Guest RAM is not given back while the guest runs: the last sample is the most the
+        // guest touched, up to what it touched in the last fraction of a second.
+        if (spec.guest_ram_bytes && now >= next_sample) {
+            if (auto rss = resident_of_mapping(pid, spec.guest_ram_bytes)) r.guest_ram_mib = static_cast<double>(*rss) / MiB;
+            next_sample = now + 0.25;
         }
     }
     // Drain the rest: the child is gone, but its output may still sit in the pipe.

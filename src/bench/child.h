@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/types.h"
 
 namespace flint::bench {
 
@@ -21,6 +22,7 @@ struct ChildSpec {
     std::vector<std::string> argv;
     std::vector<Marker> markers;
     double timeout_s = 300;
+    u64 guest_ram_bytes = 0;  // when set, follow the resident size of the mapping this big
 };
 
 enum class ChildEnd { Exited, Signalled, TimedOut };
@@ -32,6 +34,7 @@ struct ChildResult {
     std::vector<std::optional<double>> marker_s;  // per marker: seconds after process start
     std::string output;    // stdout and stderr, as printed (the first kMaxOutput bytes)
     double peak_rss_mib = 0;
+    double guest_ram_mib = 0;  // the last resident size seen of the guest RAM mapping
 };
 
 inline constexpr size_t kMaxOutput = 4 << 20;

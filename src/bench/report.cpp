@@ -111,8 +111,9 @@ std::string markdown_report(const BenchResults& results, const std::vector<Metri
             if (name == suite_name(suite)) md += fmt::format("\n![{}]({})\n", name, file);
         }
         if (suite == Suite::Memory)
-            md += "\nPeak RSS from wait4(): it includes the guest RAM the guest touched, which is about the "
-                  "same on both sides.\n";
+            md += "\nPeak RSS comes from wait4(); guest RAM resident is the resident size of the guest's RAM "
+                  "mapping in /proc/PID/smaps, last sampled (every 0.25 s) before the VMM exited; the overhead "
+                  "is their difference.\n";
     }
 
     md += "\n## Runs\n\n| contender | completed | hung | failed |\n|---|---|---|---|\n";

@@ -82,6 +82,10 @@ RunRecord judge_run(const ChildResult& child, std::span<const Suite> suites, dou
     if (child.marker_s[kInit]) r.metrics["boot.init"] = *child.marker_s[kInit];
     if (child.marker_s[kPrompt]) r.metrics["boot.prompt"] = *child.marker_s[kPrompt];
     r.metrics["memory.peak_rss"] = child.peak_rss_mib;
+    if (child.guest_ram_mib > 0) {
+        r.metrics["memory.guest_ram"] = child.guest_ram_mib;
+        r.metrics["memory.overhead"] = std::max(0.0, child.peak_rss_mib - child.guest_ram_mib);
+    }
 
     auto fail = [&r](RunStatus status, std::string why) {
         r.status = status;
@@ -102,7 +106,7 @@ RunRecord judge_run(const ChildResult& child, std::span<const Suite> suites, dou
     if (!errors.empty()) return fail(RunStatus::Failed, fmt::format("the guest reported: {}", errors.front()));
     if (!child.marker_s[kHookEnd]) return fail(RunStatus::Failed, "the guest stopped before its workloads ended");
     for (const MetricDef& m : metrics_of(suites)) {
-        if (m.key != "boot.prompt" && !r.metrics.contains(std::string(m.key)))
+        if (m.suite == Suite::Cpu && !r.metrics.contains(std::string(m.key)))
             return fail(RunStatus::Failed, fmt::format("the guest printed no figure for {}", m.key));
     }
     return r;

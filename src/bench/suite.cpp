@@ -14,6 +14,8 @@ constexpr std::array kMetrics{
     MetricDef{Suite::Cpu, "cpu.memory", "memory bandwidth loop (16 MiB)", "ms"},
     MetricDef{Suite::Cpu, "cpu.branchy", "branchy loop (quicksort)", "ms"},
     MetricDef{Suite::Memory, "memory.peak_rss", "peak RSS of the VMM process", "MiB"},
+    MetricDef{Suite::Memory, "memory.guest_ram", "guest RAM resident", "MiB"},
+    MetricDef{Suite::Memory, "memory.overhead", "VMM overhead: peak RSS - guest RAM", "MiB"},
 };
 
 struct SuiteName {

@@ -32,6 +32,16 @@ TEST(BenchRunRecord, CompleteRun_YieldsEveryFigure) {
     EXPECT_DOUBLE_EQ(r.metrics.at("cpu.memory"), 543.5);
     EXPECT_DOUBLE_EQ(r.metrics.at("memory.peak_rss"), 300);
     EXPECT_EQ(r.checks.at("cpu.branchy"), "a7ea");
+    EXPECT_FALSE(r.metrics.contains("memory.overhead"));  // no guest RAM sample
+}
+
+TEST(BenchRunRecord, GuestRamSample_GivesTheOverhead) {
+    ChildResult c = finished(kGoodOutput, {41.5, 41.6, 42.0, 48.0});
+    c.guest_ram_mib = 90;
+    RunRecord r = judge_run(c, std::vector{Suite::Memory}, 300);
+    ASSERT_EQ(r.status, RunStatus::Ok) << r.reason;
+    EXPECT_DOUBLE_EQ(r.metrics.at("memory.guest_ram"), 90);
+    EXPECT_DOUBLE_EQ(r.metrics.at("memory.overhead"), 210);
 }
 
 TEST(BenchRunRecord, Timeout_IsAHangNotAFailure) {
