@@ -10,7 +10,7 @@ namespace {
 constexpr const char* kBenchFooter = R"(Suites:
   boot     process start -> the guest init's marker, and -> the shell prompt
   cpu      integer, memory-bandwidth and branchy loops timed inside the guest
-  memory   peak RSS of the VMM process
+  memory   peak RSS of the VMM, guest RAM resident, and their difference (overhead)
   (disk, net and latency need virtio devices: not yet)
 
 Each run boots the guest once under each contender (the two sides of a pair alternate
