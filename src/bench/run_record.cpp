@@ -14,6 +14,7 @@ enum MarkerIndex : size_t { kInit, kHookStart, kPrompt, kHookEnd };
 
 constexpr std::string_view kResultTag = "FLINT-BENCH-RESULT ";
 constexpr std::string_view kErrorTag = "FLINT-BENCH-ERROR ";
+constexpr const char* kNoHook = "the guest has no flint.bench hook in its /init: rebuild it with scripts/build-guest";
 
 // The last bytes of the console, on one line, for a failure message.
 std::string tail_of(const std::string& output) {
@@ -92,6 +93,12 @@ RunRecord judge_run(const ChildResult& child, std::span<const Suite> suites, dou
         r.reason = std::move(why);
         return r;
     };
+    // An image from before the hook boots to its shell and waits there: a setup problem.
+    const std::vector<Marker> markers = bench_markers();
+    const size_t init_at = child.output.find(markers[kInit].text);
+    if (child.end == ChildEnd::TimedOut && !child.marker_s[kHookStart] && init_at != std::string::npos &&
+        child.output.find(markers[kPrompt].text, init_at) != std::string::npos)
+        return fail(RunStatus::Failed, kNoHook);
     if (child.end == ChildEnd::TimedOut)
         return fail(RunStatus::Hang, fmt::format("still running after {:.0f} s, killed; last output: {}", timeout_s, tail_of(child.output)));
     if (child.end == ChildEnd::Signalled)
@@ -101,8 +108,7 @@ RunRecord judge_run(const ChildResult& child, std::span<const Suite> suites, dou
         return fail(RunStatus::Failed, fmt::format("exit status {}; last output: {}", child.status, tail_of(child.output)));
     if (!child.marker_s[kInit])
         return fail(RunStatus::Failed, fmt::format("the guest's init marker never showed; last output: {}", tail_of(child.output)));
-    if (!child.marker_s[kHookStart])
-        return fail(RunStatus::Failed, "the guest has no flint.bench hook in its /init: rebuild it with scripts/build-guest");
+    if (!child.marker_s[kHookStart]) return fail(RunStatus::Failed, kNoHook);
     if (!errors.empty()) return fail(RunStatus::Failed, fmt::format("the guest reported: {}", errors.front()));
     if (!child.marker_s[kHookEnd]) return fail(RunStatus::Failed, "the guest stopped before its workloads ended");
     for (const MetricDef& m : metrics_of(suites)) {

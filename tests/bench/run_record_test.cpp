@@ -64,6 +64,14 @@ TEST(BenchRunRecord, GuestWithoutHook_SaysToRebuildIt) {
     EXPECT_NE(r.reason.find("scripts/build-guest"), std::string::npos) << r.reason;
 }
 
+TEST(BenchRunRecord, OldImageWaitingAtItsShell_SaysToRebuildIt) {
+    ChildResult c = finished("FLINT-GUEST-READY\r\n~ # ", {30.0, std::nullopt, std::nullopt, std::nullopt});
+    c.end = ChildEnd::TimedOut;
+    RunRecord r = judge_run(c, kBootCpu, 300);
+    EXPECT_EQ(r.status, RunStatus::Failed);
+    EXPECT_NE(r.reason.find("scripts/build-guest"), std::string::npos) << r.reason;
+}
+
 TEST(BenchRunRecord, MissingWorkloadFigure_Fails) {
     const char* out = "FLINT-GUEST-READY\nFLINT-BENCH-START cpu\nFLINT-BENCH-RESULT cpu.int 1 ms check=1\nFLINT-BENCH-END\n";
     RunRecord r = judge_run(finished(out, {1.0, 1.1, std::nullopt, 3.0}), kBootCpu, 300);
