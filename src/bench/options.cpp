@@ -25,8 +25,9 @@ Result<std::vector<Backend>> parse_backends(std::string_view text) {
     if (text == "soft") return std::vector{Backend::Soft};
     if (text == "both") return std::vector{Backend::Kvm, Backend::Soft};
     if (text == "auto") {
-        auto kvm = hv::Hypervisor::open(hv::Accel::Kvm);
-        return std::vector{kvm ? Backend::Kvm : Backend::Soft};
+        // Whatever `flint run --accel auto` would pick on this host.
+        auto hv = FLINT_TRY(hv::Hypervisor::open(hv::Accel::Auto));
+        return std::vector{hv->accel() == hv::Accel::Kvm ? Backend::Kvm : Backend::Soft};
     }
     return Error::format("accelerator '{}' is not one of kvm, soft, both, auto", text);
 }

@@ -32,7 +32,7 @@ struct BenchOptions {
 
 std::string_view backend_name(Backend backend);
 
-// "kvm", "soft", "both", or "auto" (kvm when /dev/kvm opens, soft otherwise).
+// "kvm", "soft", "both", or "auto" (the back end `flint run --accel auto` picks).
 Result<std::vector<Backend>> parse_backends(std::string_view text);
 // "qemu" or "none".
 Result<Peer> parse_peer(std::string_view text);
