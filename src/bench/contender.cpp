@@ -13,7 +13,9 @@ std::string bench_cmdline(std::span<const Suite> suites) {
         if (!workloads.empty()) workloads += ',';
         workloads += suite_name(s);
     }
-    return fmt::format("console=ttyS0 panic=-1 quiet flint.bench={}", workloads.empty() ? "boot" : workloads);
+    // cryptomgr.notests: the soft back end adds it for itself (the crypto self-tests cost
+    // a third of its boot); given to both sides, both boot the same way.
+    return fmt::format("console=ttyS0 panic=-1 quiet cryptomgr.notests flint.bench={}", workloads.empty() ? "boot" : workloads);
 }
 
 Contender flint_contender(Backend backend, const GuestSpec& guest, const std::string& flint_path) {

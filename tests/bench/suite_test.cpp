@@ -33,18 +33,18 @@ TEST(BenchContender, BothSidesBootTheSameGuest) {
     const Contender q = qemu_contender(Backend::Soft, g, "qemu-system-x86_64");
     EXPECT_EQ(command_line(f.argv),
               "/bin/flint run --accel soft --memory 256M --cpus 2 --console stdio --kernel /k --initrd /i "
-              "--cmdline 'console=ttyS0 panic=-1 quiet flint.bench=cpu'");
+              "--cmdline 'console=ttyS0 panic=-1 quiet cryptomgr.notests flint.bench=cpu'");
     EXPECT_EQ(command_line(q.argv),
               "qemu-system-x86_64 -M microvm -accel tcg -cpu max -m 256M -smp 2 -nodefaults -no-user-config "
               "-display none -serial stdio -no-reboot -kernel /k -initrd /i "
-              "-append 'console=ttyS0 panic=-1 quiet flint.bench=cpu tsc_early_khz=2596000 tsc=reliable'");
+              "-append 'console=ttyS0 panic=-1 quiet cryptomgr.notests flint.bench=cpu tsc_early_khz=2596000 tsc=reliable'");
     const Contender qk = qemu_contender(Backend::Kvm, g, "qemu-system-x86_64");
     EXPECT_EQ(qk.id, "qemu-kvm");
     EXPECT_EQ(command_line(qk.argv).find("tsc_early_khz"), std::string::npos);
 }
 
 TEST(BenchContender, BootOnly_StillAsksForTheHook) {
-    EXPECT_EQ(bench_cmdline(std::vector{Suite::Boot}), "console=ttyS0 panic=-1 quiet flint.bench=boot");
+    EXPECT_EQ(bench_cmdline(std::vector{Suite::Boot}), "console=ttyS0 panic=-1 quiet cryptomgr.notests flint.bench=boot");
 }
 
 }  // namespace
