@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "cli/bench_command.h"
 #include "vmm/exit_status.h"
 #include "vmm/machine.h"
 #include "vmm/vm_config.h"
@@ -69,6 +70,9 @@ int main(int argc, char** argv) {
         ->type_name("CONSOLE");
     run->footer(kRunFooter);
 
+    flint::cli::BenchCommand bench;
+    flint::cli::add_bench_command(app, bench);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -78,7 +82,7 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        return fail(fmt::format("{} (see 'flint --help' or 'flint run --help')", e.what()));
+        return fail(fmt::format("{} (see 'flint --help', 'flint run --help' or 'flint bench --help')", e.what()));
     }
 
     using flint::LogLevel;
@@ -87,6 +91,11 @@ int main(int argc, char** argv) {
                         : log_level == "debug" ? LogLevel::Debug
                         : log_level == "trace" ? LogLevel::Trace
                                                : LogLevel::Warn);
+
+    if (bench.app->parsed()) {
+        auto done = flint::cli::run_bench_command(bench);
+        return done ? 0 : fail(done.error().message());
+    }
 
     auto mem = flint::vmm::parse_memory_size(memory);
     if (!mem) return fail(mem.error().message());

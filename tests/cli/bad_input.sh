@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Bad input to `flint run` gets one clear line on stderr and exit status 6: never a crash,
+# Bad input to `flint run` and `flint bench` gets one clear line on stderr and exit status 6: never a crash,
 # a core dump or a stack trace. Usage: bad_input.sh FLINT_BINARY
 set -uo pipefail
 flint=$1
@@ -44,6 +44,17 @@ expect "disk without a path" "--disk needs a file" -- run --kernel "$tmp/random.
 expect "hvc0 on stdio" "--hvc0 stdio" -- run --kernel "$tmp/random.bin" --hvc0 stdio
 expect "bad hvc0" "--hvc0: console 'tty'" -- run --kernel "$tmp/random.bin" --hvc0 tty
 expect "disk id too long" "--disk id" -- run --kernel "$tmp/random.bin" --disk path=x,id=abcdefghijklmnopqrstuvwxyz
+
+# flint bench: refused before anything boots.
+g=(--kernel "$tmp/short" --initrd "$tmp/short")
+expect "bench: virtio suite" "needs virtio" -- bench --suite boot,disk "${g[@]}"
+expect "bench: unknown suite" "unknown suite" -- bench --suite boot,fast "${g[@]}"
+expect "bench: bad peer" "qemu, none" -- bench --against xen "${g[@]}"
+expect "bench: bad accel" "accelerator" -- bench --accel tcg "${g[@]}"
+expect "bench: zero runs" "--runs" -- bench --runs 0 --accel soft "${g[@]}"
+expect "bench: kernel without initrd" "go together" -- bench --kernel "$tmp/short" --accel soft
+expect "bench: missing kernel" "not a readable file" -- bench --kernel "$tmp/nope" --initrd "$tmp/short" --accel soft
+expect "bench: no QEMU" "does not run" -- bench --qemu "$tmp/nope" --accel soft "${g[@]}"
 
 # With a real kernel: memory too small for it, and an initrd that does not fit.
 kernel=${FLINT_TEST_KERNEL:-$(dirname "$0")/../../out/guest/vmlinuz}

@@ -1,0 +1,59 @@
+#include "bench/contender.h"
+
+#include <fmt/format.h>
+
+namespace flint::bench {
+
+std::string bench_cmdline(std::span<const Suite> suites) {
+    // Only the cpu suite has a guest workload; with none the guest still starts its shell
+    // (a boot figure) and powers off.
+    std::string workloads;
+    for (Suite s : suites) {
+        if (s != Suite::Cpu) continue;
+        if (!workloads.empty()) workloads += ',';
+        workloads += suite_name(s);
+    }
+    // cryptomgr.notests: the soft back end adds it for itself (the crypto self-tests cost
+    // a third of its boot); given to both sides, both boot the same way.
+    return fmt::format("console=ttyS0 panic=-1 quiet cryptomgr.notests flint.bench={}", workloads.empty() ? "boot" : workloads);
+}
+
+Contender flint_contender(Backend backend, const GuestSpec& guest, const std::string& flint_path) {
+    Contender c{fmt::format("flint-{}", backend_name(backend)), Vmm::Flint, backend, {}};
+    c.argv = {flint_path, "run", "--accel", std::string(backend_name(backend)),
+              "--memory", fmt::format("{}M", guest.memory_mib), "--cpus", std::to_string(guest.cpus),
+              "--console", "stdio", "--kernel", guest.kernel, "--initrd", guest.initrd,
+              "--cmdline", guest.cmdline};
+    return c;
+}
+
+Contender qemu_contender(Backend backend, const GuestSpec& guest, const std::string& qemu_path) {
+    const bool kvm = backend == Backend::Kvm;
+    Contender c{kvm ? "qemu-kvm" : "qemu-tcg", Vmm::Qemu, backend, {}};
+    std::string cmdline = guest.cmdline;
+    if (!kvm && guest.host_tsc_khz != 0) cmdline += fmt::format(" tsc_early_khz={} tsc=reliable", guest.host_tsc_khz);
+    c.argv = {qemu_path, "-M", "microvm", "-accel", kvm ? "kvm" : "tcg", "-cpu", kvm ? "host" : "max",
+              "-m", fmt::format("{}M", guest.memory_mib), "-smp", std::to_string(guest.cpus),
+              "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot",
+              "-kernel", guest.kernel, "-initrd", guest.initrd, "-append", cmdline};
+    return c;
+}
+
+std::string command_line(const std::vector<std::string>& argv) {
+    std::string line;
+    for (const std::string& arg : argv) {
+        if (!line.empty()) line += ' ';
+        const bool plain = !arg.empty() && arg.find_first_not_of(
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@") == std::string::npos;
+        if (plain) {
+            line += arg;
+            continue;
+        }
+        line += '\'';
+        for (char ch : arg) line += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+        line += '\'';
+    }
+    return line;
+}
+
+}  // namespace flint::bench

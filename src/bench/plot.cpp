@@ -1,0 +1,81 @@
+#include "bench/plot.h"
+
+#include <filesystem>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "bench/child.h"
+#include "bench/text_file.h"
+
+namespace flint::bench {
+
+std::string plot_data(const BenchResults& results, const std::vector<MetricRow>& rows, Suite suite) {
+    // (figure, contender) -> stats; a contender appears in one comparison only.
+    std::map<std::pair<std::string_view, std::string>, Summary> stats;
+    for (const MetricRow& row : rows) {
+        if (row.flint_stats) stats[{row.metric.key, row.flint}] = *row.flint_stats;
+        if (row.peer_stats) stats[{row.metric.key, row.peer}] = *row.peer_stats;
+    }
+    std::string data;
+    for (const MetricDef& m : metrics_of(std::span(&suite, 1))) {
+        data += fmt::format("\"{}\"", m.label);
+        for (const Contender& c : results.contenders) {
+            auto it = stats.find({m.key, c.id});
+            data += it == stats.end() ? std::string("\tNaN\tNaN\tNaN")
+                                      : fmt::format("\t{}\t{}\t{}", it->second.median, it->second.min, it->second.max);
+        }
+        data += '\n';
+    }
+    return data;
+}
+
+std::string plot_script(const BenchResults& results, Suite suite, const std::string& data, const std::string& png) {
+    const MetricDef unit_of = metrics_of(std::span(&suite, 1)).front();
+    std::string s = fmt::format(
+        "set terminal pngcairo size 1100,560 font \",11\"\n"
+        "set output '{}'\n"
+        "set title \"flint bench: {} (median, whiskers min-max; lower is better)\"\n"
+        "set ylabel \"{}\"\n"
+        "set yrange [0:*]\n"
+        "set grid ytics\n"
+        "set key top left\n"
+        "set datafile separator \"\\t\"\n"
+        "set style data histogram\n"
+        "set style histogram errorbars gap 2 lw 1.5\n"
+        "set style fill solid 0.7 border -1\n"
+        "set boxwidth 0.9\n"
+        "plot ",
+        png, suite_name(suite), unit_of.unit);
+    for (size_t i = 0; i < results.contenders.size(); ++i) {
+        const size_t col = 2 + 3 * i;
+        s += fmt::format("{}'{}' using {}:{}:{}{} title '{}'", i ? ", " : "", data, col, col + 1, col + 2,
+                         i ? "" : ":xtic(1)", results.contenders[i].id);
+    }
+    return s + "\n";
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> write_plots(const BenchResults& results,
+                                                                     const std::vector<MetricRow>& rows,
+                                                                     const std::string& dir) {
+    std::vector<std::pair<std::string, std::string>> pngs;
+    // The scripts name their files relative to DIR: `cd DIR && gnuplot boot.gp` redraws one.
+    std::error_code ec;
+    const std::string abs_dir = std::filesystem::absolute(dir, ec).string();
+    for (Suite suite : results.options.suites) {
+        const std::string name(suite_name(suite));
+        const std::string script = abs_dir + "/" + name + ".gp";
+        FLINT_TRY_VOID(write_text_file(abs_dir + "/" + name + ".dat", plot_data(results, rows, suite)));
+        FLINT_TRY_VOID(write_text_file(script, plot_script(results, suite, name + ".dat", name + ".png")));
+        auto run = FLINT_TRY(run_child({{"gnuplot", "-e", fmt::format("cd '{}'", abs_dir), script}, {}, 60}, {}));
+        if (run.end != ChildEnd::Exited || run.status != 0) {
+            return Error::format("gnuplot failed on {} (status {}): {}{}", script, run.status,
+                                 run.status == 127 ? "is gnuplot installed? apt-get install gnuplot-nox; " : "",
+                                 run.output.substr(0, 300));
+        }
+        pngs.emplace_back(name, name + ".png");
+    }
+    return pngs;
+}
+
+}  // namespace flint::bench

@@ -1,0 +1,140 @@
+#include "bench/report.h"
+
+#include <fmt/format.h>
+
+namespace flint::bench {
+
+namespace {
+
+int decimals(std::string_view unit) { return unit == "s" ? 2 : 1; }
+
+std::string pairs(const std::optional<Summary>& ratio) {
+    const size_t n = ratio ? ratio->count : 0;
+    return fmt::format("{} pair{}", n, n == 1 ? "" : "s");
+}
+
+std::string vmm_title(const Contender& c) {
+    const bool kvm = c.backend == Backend::Kvm;
+    if (c.vmm == Vmm::Flint) return kvm ? "Flint on KVM" : "Flint's software CPU";
+    return kvm ? "QEMU microvm on KVM" : "QEMU microvm on TCG";
+}
+
+std::string nested_sentence(const HostInfo& h) {
+    if (!h.nested) return "The host CPU reports no hypervisor (CPUID leaf 1, ECX bit 31 clear): it ran on bare metal.";
+    return fmt::format("**This ran nested**: the host is itself a virtual machine (CPUID hypervisor bit set{}). "
+                       "Absolute figures mean little there; the ratios of alternating runs still do.",
+                       h.hypervisor.empty() ? "" : fmt::format(", signature \"{}\"", h.hypervisor));
+}
+
+std::string runs_sentence(const BenchOptions& o) {
+    return fmt::format("{} counted run{} per contender after {} warm-up run{}, the two sides of a pair alternating "
+                       "which boots first; a run still going after {} s is killed and counted as a hang.",
+                       o.runs, o.runs == 1 ? "" : "s", o.warmup, o.warmup == 1 ? "" : "s", o.timeout_s);
+}
+
+}  // namespace
+
+std::string format_summary(const std::optional<Summary>& s, std::string_view unit) {
+    if (!s) return "-";
+    const int d = decimals(unit);
+    return fmt::format("{:.{}f} [{:.{}f}-{:.{}f}]", s->median, d, s->min, d, s->max, d);
+}
+
+std::string format_ratio(const std::optional<Summary>& s) {
+    if (!s) return "-";
+    return fmt::format("{:.2f}x [{:.2f}-{:.2f}]", s->median, s->min, s->max);
+}
+
+std::string terminal_table(const BenchResults& results, const std::vector<MetricRow>& rows) {
+    std::string out = fmt::format("\nmedian [min-max] of {} run{}; ratio = Flint/peer per run pair, lower is better for Flint\n",
+                                  results.options.runs, results.options.runs == 1 ? "" : "s");
+    std::string_view last_flint;
+    for (const MetricRow& row : rows) {
+        if (row.flint != last_flint) {
+            out += fmt::format("\n{:<40} {:<4} {:<24} {:<24} {}\n", "figure", "unit", row.flint,
+                               row.peer.empty() ? "" : row.peer, row.peer.empty() ? "" : "ratio (pairs)");
+            last_flint = row.flint;
+        }
+        std::string ratio;
+        if (!row.peer.empty()) ratio = fmt::format("{} ({})", format_ratio(row.ratio), row.ratio ? row.ratio->count : 0);
+        out += fmt::format("{:<40} {:<4} {:<24} {:<24} {}\n", row.metric.label, row.metric.unit,
+                           format_summary(row.flint_stats, row.metric.unit),
+                           row.peer.empty() ? "" : format_summary(row.peer_stats, row.metric.unit), ratio);
+    }
+    out += "\nruns:";
+    for (const Contender& c : results.contenders) {
+        const RunCounts n = count_runs(results, c.id);
+        out += fmt::format(" {} {} ok, {} hung, {} failed;", c.id, n.ok, n.hang, n.failed);
+    }
+    out.back() = '\n';
+    for (const std::string& m : checksum_mismatches(results)) out += fmt::format("WRONG RESULT: {}\n", m);
+    return out;
+}
+
+std::string markdown_report(const BenchResults& results, const std::vector<MetricRow>& rows,
+                            const std::vector<std::pair<std::string, std::string>>& plots) {
+    const BenchOptions& o = results.options;
+    const HostInfo& h = results.host;
+    std::string md = "# flint bench\n\n";
+    md += fmt::format("{}; {}, {} CPUs, {:.1f} GiB, Linux {}; load average {:.1f} at the start, {:.1f} at the end.\n\n",
+                      h.date_utc, h.cpu_model, h.cpus, h.memory_gib, h.kernel, h.load_start, h.load_end);
+    md += nested_sentence(h) + "\n\n";
+    md += "Contenders: ";
+    for (size_t i = 0; i < results.contenders.size(); ++i)
+        md += fmt::format("{}`{}` ({})", i ? ", " : "", results.contenders[i].id, vmm_title(results.contenders[i]));
+    md += ". " + runs_sentence(o) + "\n\n";
+    if (!results.peer_version.empty()) md += fmt::format("Peer: {}.\n\n", results.peer_version);
+    md += fmt::format("Guest: `{}` and `{}`, {} MiB, {} vCPU{}, kernel command line `{}`.\n\n", o.kernel, o.initrd,
+                      o.memory_mib, o.cpus, o.cpus == 1 ? "" : "s", results.guest_cmdline);
+    md += "Every figure is a time or a size: lower is better, and a ratio Flint/peer below 1 means Flint did "
+          "better. Ratios are taken per run pair, then their median [min-max] is shown.\n";
+
+    for (Suite suite : o.suites) {
+        md += fmt::format("\n## {}\n", suite_name(suite));
+        std::string_view last_flint;
+        for (const MetricRow& row : rows) {
+            if (row.metric.suite != suite) continue;
+            if (row.flint != last_flint) {
+                md += row.peer.empty() ? fmt::format("\n| figure | {} |\n|---|---|\n", row.flint)
+                                       : fmt::format("\n| figure | {} | {} | {}/{} per pair |\n|---|---|---|---|\n",
+                                                     row.flint, row.peer, row.flint, row.peer);
+                last_flint = row.flint;
+            }
+            const std::string label = fmt::format("{} ({})", row.metric.label, row.metric.unit);
+            md += row.peer.empty() ? fmt::format("| {} | {} |\n", label, format_summary(row.flint_stats, row.metric.unit))
+                                   : fmt::format("| {} | {} | {} | **{}** ({}) |\n", label,
+                                                 format_summary(row.flint_stats, row.metric.unit),
+                                                 format_summary(row.peer_stats, row.metric.unit),
+                                                 format_ratio(row.ratio), pairs(row.ratio));
+        }
+        for (const auto& [name, file] : plots) {
+            if (name == suite_name(suite)) md += fmt::format("\n![{}]({})\n", name, file);
+        }
+        if (suite == Suite::Memory)
+            md += "\nPeak RSS comes from wait4(); guest RAM resident is the resident size of the guest's RAM "
+                  "mapping in /proc/PID/smaps, last sampled (every 0.25 s) before the VMM exited; the overhead "
+                  "is their difference.\n";
+    }
+
+    md += "\n## Runs\n\n| contender | completed | hung | failed |\n|---|---|---|---|\n";
+    for (const Contender& c : results.contenders) {
+        const RunCounts n = count_runs(results, c.id);
+        md += fmt::format("| {} | {} | {} | {} |\n", c.id, n.ok, n.hang, n.failed);
+    }
+    md += "\nWarm-up runs included. Runs that did not complete:\n\n";
+    bool any = false;
+    for (const RunRecord& r : results.runs) {
+        if (r.status == RunStatus::Ok) continue;
+        any = true;
+        md += fmt::format("- {} run {}{}: {}: {}\n", r.contender, r.index + 1, r.warmup ? " (warm-up)" : "",
+                          run_status_name(r.status), r.reason);
+    }
+    if (!any) md += "- none\n";
+    for (const std::string& m : checksum_mismatches(results)) md += fmt::format("\n**Wrong result**: {}\n", m);
+
+    md += "\n## Command lines\n\n";
+    for (const Contender& c : results.contenders) md += fmt::format("    {}\n", command_line(c.argv));
+    return md;
+}
+
+}  // namespace flint::bench
