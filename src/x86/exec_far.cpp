@@ -123,6 +123,8 @@ Event Cpu::iret(unsigned w) {
     const bool pops = m_mode == CpuMode::Long64 || (pe && (cs_sel & selector::Rpl) > m_cpl);
     u64 rsp = 0, ss = 0;
     if (pops && (!peek(3 * w, w, rsp) || !peek(4 * w, w, ss))) return fault();
+    // FIXME: virtual-8086 mode is not implemented: IRET refuses to enter it.
+    if (pe && !(m_state.efer & efer::LMA) && w == 4 && m_cpl == 0 && (fl & rflags::VM)) return gp(0);
 
     // Which flags this CPL may change: IOPL only at CPL 0, IF only when CPL <= IOPL.
     u64 writable = rflags::Status | rflags::TF | rflags::DF | rflags::NT | rflags::AC | rflags::ID | rflags::RF;

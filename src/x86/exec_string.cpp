@@ -218,8 +218,9 @@ Event op_scas(Cpu& cpu, const Insn& in) {
 
 // INS checks that the destination is writable before reading the port, so that a fault
 // does not consume device data the restarted instruction would then miss.
-// FIXME(part 2): IOPL / I/O-permission-bitmap checks, as for IN/OUT.
+// The port permission is checked once, before the first iteration (even a count of zero).
 Event op_ins(Cpu& cpu, const Insn& in) {
+    if (!check_io(cpu, static_cast<u16>(cpu.reg(kRdx, 2)), in.opsize)) return cpu.fault();
     Walk w(cpu, in);
     auto one = [&] {
         const u64 d = w.dst();
@@ -231,6 +232,7 @@ Event op_ins(Cpu& cpu, const Insn& in) {
 }
 
 Event op_outs(Cpu& cpu, const Insn& in) {
+    if (!check_io(cpu, static_cast<u16>(cpu.reg(kRdx, 2)), in.opsize)) return cpu.fault();
     Walk w(cpu, in);
     auto one = [&] {
         u64 v;

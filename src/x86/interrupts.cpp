@@ -1,5 +1,5 @@
 // Exceptions and interrupts: delivery through the IDT (64-bit gates in IA-32e mode, the
-// interrupt vector table in real mode), the double-fault and triple-fault rules, IRET,
+// interrupt vector table in real mode; 8-byte gates in interrupts_protected.cpp), the double-fault and triple-fault rules, IRET,
 // and the boundary work of the interpreter loop (injected interrupts, shadows, HLT).
 // Intel SDM vol. 3, chapter 6; AMD APM vol. 2, chapter 8.
 #include "x86/descriptors.h"
@@ -161,12 +161,6 @@ bool Cpu::deliver_real(const Event& ev) {
     load_cs(static_cast<u16>(entry >> 16), 0, 0, 0);
     m_state.rip = entry & 0xffff;
     return true;
-}
-
-// FIXME: 32-bit protected-mode delivery (8-byte gates, TSS32 stacks, task gates) is not
-// implemented; Linux enters in long mode. It raises #GP so that the failure is visible.
-bool Cpu::deliver_protected(const Event& ev, bool ext) {
-    return fail(Event::exception(Vector::GP, static_cast<u32>(ev.vector) * 8 + 2 + (ext ? 1 : 0)));
 }
 
 bool Cpu::deliver_long(const Event& ev, bool ext) {
