@@ -54,6 +54,12 @@ inline bool within_limit(const SegmentState& s, u64 offset, unsigned size) {
     return offset > s.limit && last <= upper;
 }
 
+// What SS holds after a privilege change in 64-bit mode: a null selector usable for the
+// stack, its DPL the new CPL.
+inline SegmentState null_stack(unsigned cpl) {
+    return SegmentState{static_cast<u16>(cpl), 0, 0, static_cast<u16>(cpl << seg_attr::DplShift)};
+}
+
 // stack_switch.cpp: the inner stack of a privilege change through an interrupt or call
 // gate outside long mode (SDM vol. 3 sections 5.8.5 and 6.12.1).
 // SS:ESP of privilege level `cpl` from the current 16- or 32-bit TSS, checked as the
@@ -65,5 +71,12 @@ bool tss_stack(Cpu& cpu, unsigned cpl, u32 ext, SegmentState& ss, u64& sp);
 // first (#SS(fault_code)); the stores use `cpl`'s page permissions.
 bool push_on(Cpu& cpu, const SegmentState& ss, unsigned cpl, u64& sp, std::span<const u64> values, unsigned width,
              u32 fault_code);
+// RSPn of the current 64-bit TSS (#TS when the TSS is too short).
+bool tss_rsp(Cpu& cpu, u64 offset, u32 ext, u64& rsp);
+
+// exec_gate.cpp: far CALL/JMP whose selector names a system descriptor `d` (call gates;
+// task switches are not implemented and raise #GP). `ret` is the return address.
+enum class FarKind : u8 { Jmp, Call };
+Event far_through_gate(Cpu& cpu, u16 sel, const Descriptor& d, FarKind kind, u64 ret);
 
 }  // namespace flint::x86

@@ -37,12 +37,6 @@ constexpr unsigned kGateTypeShift = 40;
 constexpr unsigned kGateDplShift = 45;
 constexpr u64 kGatePresent = u64{1} << 47;
 
-// What a null SS holds after a privilege change in 64-bit mode: usable for the stack,
-// its DPL is the new CPL.
-SegmentState null_stack(unsigned cpl) {
-    return SegmentState{static_cast<u16>(cpl), 0, 0, static_cast<u16>(cpl << seg_attr::DplShift)};
-}
-
 }  // namespace
 
 void Cpu::inject_external(u8 vector) {
@@ -196,8 +190,7 @@ bool Cpu::deliver_long(const Event& ev, bool ext) {
     const unsigned ist = (lo >> kGateIstShift) & 7;
     if (new_cpl < m_cpl || ist != 0) {
         const u64 off = ist != 0 ? kTssIst1 + (ist - 1) * 8 : kTssRsp0 + new_cpl * 8;
-        if (off + 7 > m_state.tr.limit) return fail(Event::exception(Vector::TS, selector_error(m_state.tr.selector)));
-        if (!system_read(m_state.tr.base + off, 8, rsp)) return false;
+        if (!tss_rsp(*this, off, 0, rsp)) return false;
         if (!canonical(rsp)) return fail(Event::exception(Vector::SS, ext ? 1 : 0));
     }
     rsp &= ~u64{15};

@@ -1,6 +1,6 @@
-// The stack switch of a privilege change outside long mode: the inner stack comes from
-// the TSS (SS0:ESP0 ... SS2:ESP2), and the frame goes onto it before anything is
-// committed. Shared by interrupt delivery (interrupts_protected.cpp) and far CALL through
+// The stack switch of a privilege change: the inner stack comes from the TSS (SS0:ESP0
+// ... SS2:ESP2 outside long mode, RSPn in it), and the frame goes onto it before
+// anything is committed. Shared by interrupt delivery (interrupts_protected.cpp) and far CALL through
 // call gates (exec_gate.cpp).
 #include "x86/descriptors.h"
 
@@ -36,6 +36,12 @@ bool tss_stack(Cpu& cpu, unsigned cpl, u32 ext, SegmentState& ss, u64& sp) {
     ss = d.segment(sel);
     sp = raw_sp;
     return true;
+}
+
+bool tss_rsp(Cpu& cpu, u64 offset, u32 ext, u64& rsp) {
+    const SegmentState& tr = cpu.state().tr;
+    if (offset + 7 > tr.limit) return cpu.fail(Event::exception(Vector::TS, selector_error(tr.selector) | ext));
+    return cpu.system_read(tr.base + offset, 8, rsp);
 }
 
 bool push_on(Cpu& cpu, const SegmentState& ss, unsigned cpl, u64& sp, std::span<const u64> values, unsigned width,
