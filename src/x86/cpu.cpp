@@ -81,12 +81,18 @@ void Cpu::sync_from_state() {
     // snapshot restore) gets what a MOV to CR0/CR3/CR4 or WRMSR EFER would have done.
     // Only CR0 and EFER decide the mode (CR4 feature bits, such as OSFXSR set by the
     // differential tester with a forced mode, must not re-derive it).
+    const bool paging_changed = m_state.cr3 != m_seen_cr3 || m_state.cr4 != m_seen_cr4;
     if (m_state.cr0 != m_seen_cr0 || m_state.efer != m_seen_efer) {
         flush_translations(false);
         set_mode_from_state();
-    } else if (m_state.cr3 != m_seen_cr3 || m_state.cr4 != m_seen_cr4) {
+    } else if (paging_changed) {
         flush_translations(false);
     }
+    // PAE paging set up from outside: its PDPTEs come from the new CR3 (entries with
+    // reserved bits are kept and fault at the walk, there being no MOV to fail).
+    if ((paging_changed || m_state.cr0 != m_seen_cr0) && (m_state.cr0 & cr0::PG) && (m_state.cr4 & cr4::PAE) &&
+        !(m_state.efer & efer::LMA))
+        load_pdptes(m_state.cr3, BadPdptes::Keep);
     m_seen_cr0 = m_state.cr0;
     m_seen_cr3 = m_state.cr3;
     m_seen_cr4 = m_state.cr4;

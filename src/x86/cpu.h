@@ -59,6 +59,9 @@ struct CpuState {
     std::array<SegmentState, kSegCount> seg{};
     u64 cr0 = 0, cr2 = 0, cr3 = 0, cr4 = 0, cr8 = 0;
     u64 efer = 0;
+    // PAE paging's page-directory-pointer entries, which the CPU loads from CR3's table at
+    // MOV CR3 (and the CR0/CR4 writes that enable PAE paging) and walks from afterwards.
+    std::array<u64, 4> pdpte{};
     u64 tsc_offset = 0;
     DescriptorTable gdtr{}, idtr{};
     SegmentState ldtr{}, tr{};
@@ -350,6 +353,11 @@ private:
     // page that is not RAM; `phys` is the physical page either way.
     bool map_page(u64 lin, Access acc, u8*& host, u64& phys);
     bool unbacked(u64 lin, u32 pf_code);  // nothing answers at a physical address
+    // control_regs.cpp: PAE paging's PDPTEs from the table at `cr3`. A present one with
+    // reserved bits makes it return false, having loaded nothing (Refuse: MOV CRn's #GP)
+    // or all four anyway (Keep: state set from outside, faulting at the walk).
+    enum class BadPdptes : u8 { Refuse, Keep };
+    bool load_pdptes(u64 cr3, BadPdptes bad = BadPdptes::Refuse);
     // paging.cpp
     bool walk(u64 lin, Access acc, bool user, Translation& out);
     enum class WalkStatus : u8;
