@@ -104,8 +104,13 @@ void Cpu::sync_from_state() {
 
 void Cpu::refresh_derived() {
     const bool is64 = m_mode == CpuMode::Long64;
-    for (unsigned s = 0; s < kSegCount; ++s)
+    // Limits and types are checked in protected mode outside 64-bit mode (not in real
+    // mode, nor in a mode forced by set_mode() without CR0.PE).
+    const bool checked = !is64 && m_mode != CpuMode::Real && (m_state.cr0 & cr0::PE);
+    for (unsigned s = 0; s < kSegCount; ++s) {
         m_seg_base[s] = (is64 && s < static_cast<unsigned>(Seg::Fs)) ? 0 : m_state.seg[s].base;
+        set_segment_window(s, checked);
+    }
     m_lin_mask = is64 ? ~u64{0} : 0xffffffff;
     const bool code16 = m_mode == CpuMode::Real || m_mode == CpuMode::Protected16;
     m_ip_mask = is64 ? ~u64{0} : code16 ? 0xffff : 0xffffffff;
@@ -119,6 +124,26 @@ void Cpu::refresh_derived() {
         m_tlb_priv = cpl == 3 ? kUserTag : 0;
         m_cur_code_tag = 1;  // the code page's translation was checked for the old CPL
     }
+}
+
+// What linear() lets through without a look: writable data segments, between their
+// first and last valid offsets less the widest access (8 bytes).
+void Cpu::set_segment_window(unsigned s, bool checked) {
+    constexpr u64 kEvery = u64{1} << 63;  // lo for segments whose accesses all get a look
+    m_seg_lo[s] = 0;
+    m_seg_span[s] = ~u64{0};
+    if (!checked) return;
+    const SegmentState& v = m_state.seg[s];
+    constexpr u16 kind = seg_attr::Present | seg_attr::S | desc::Code | desc::Writable;
+    m_seg_lo[s] = kEvery;
+    m_seg_span[s] = 0;
+    if ((v.attr & kind) != (seg_attr::Present | seg_attr::S | desc::Writable)) return;
+    const bool down = v.attr & desc::Conforming;  // expand-down
+    const u64 first = down ? u64{v.limit} + 1 : 0;
+    const u64 last = !down ? v.limit : (v.attr & seg_attr::DefBig) ? 0xffffffff : 0xffff;
+    if (last < first + 7) return;
+    m_seg_lo[s] = first;
+    m_seg_span[s] = last - 7 - first;
 }
 
 void Cpu::sync_to_state() { m_state.rflags = m_exported_rflags = m_flags.value(); }

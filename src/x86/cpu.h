@@ -194,8 +194,24 @@ public:
         u64 a = *m_ea_reg[in.base] + (*m_ea_reg[in.index] << in.scale) + static_cast<u64>(in.disp);
         return a & size_mask(in.addrsize);
     }
-    u64 linear(unsigned seg, u64 offset) const { return (m_seg_base[seg] + offset) & m_lin_mask; }
+    // Segment limits and types cost one compare here: outside 64-bit mode an offset
+    // outside [lo, lo + span] of its segment (span less 7, so that any access size fits)
+    // becomes a marked address that can never hit the TLB; the slow path then checks the
+    // access exactly (memory.cpp: segment_access). Flat and 64-bit segments have span ~0;
+    // segments whose accesses all need a look (read-only, code, null) have none.
+    u64 linear(unsigned seg, u64 offset) const {
+        if (offset - m_seg_lo[seg] > m_seg_span[seg]) [[unlikely]]
+            return kSegCheck | (u64{seg} << kSegCheckShift) | (offset & kSegCheckOffset);
+        return (m_seg_base[seg] + offset) & m_lin_mask;
+    }
     u64 linear(const Insn& in) const { return linear(in.seg, effective_address(in)); }
+    // The address without limit or type checks (INVLPG, which never faults on them).
+    u64 linear_unchecked(const Insn& in) const { return (m_seg_base[in.seg] + effective_address(in)) & m_lin_mask; }
+    // Bytes from `offset` (which linear() let through unmarked) to the end of the segment,
+    // for runs of string instructions.
+    u64 bytes_in_segment(unsigned seg, u64 offset) const {
+        return m_seg_span[seg] == ~u64{0} ? ~u64{0} : m_seg_lo[seg] + m_seg_span[seg] + 8 - offset;
+    }
 
     // Memory by linear address, 1/2/4/8 bytes. False means a fault is pending (fault()):
     // the handler must return it without changing any more state.
@@ -311,6 +327,12 @@ public:
 private:
     static constexpr u8 kRsp = static_cast<u8>(Reg::Rsp);
     static constexpr unsigned kSs = static_cast<unsigned>(Seg::Ss);
+    // A marked address from linear(): bit 63, the segment, the offset (with room for the
+    // small displacements callers add to it). Outside 64-bit mode real linear addresses
+    // have 32 bits, so anything above is a mark.
+    static constexpr u64 kSegCheck = u64{1} << 63;
+    static constexpr unsigned kSegCheckShift = 48;
+    static constexpr u64 kSegCheckOffset = (u64{1} << 40) - 1;
 
     // The soft TLB: direct-mapped, one array per access kind. The hot arrays hold only
     // what a hit needs (tag and host page, 16 bytes) so that more of them stay in cache;
@@ -369,6 +391,7 @@ private:
     // Recomputes what the loop caches from the state: effective segment bases, address
     // and stack widths, CPL. Called after anything changes CS, SS, a base or the mode.
     void refresh_derived();
+    void set_segment_window(unsigned s, bool checked);
     void set_mode_from_state();
     bool after_event(Event& ev);
     // interrupts.cpp: one delivery attempt per table format; false = fault pending.
@@ -382,6 +405,10 @@ private:
     u8* ram_for_read(u64 page);
     u8* ram_for_write(u64 page);
     bool check_canonical(u64 lin);
+    // A marked address (see linear()): checks the access against its segment's type and
+    // limit (#GP(0), or #SS(0) through SS) and replaces it with the real linear address.
+    bool marked(u64 lin) const { return lin >> 32 != 0 && m_mode != CpuMode::Long64; }
+    bool segment_access(u64& lin, unsigned size, Access acc);
     void drop_code_page(u64 page);
 
     // cpu.cpp / interp.cpp
@@ -406,6 +433,8 @@ private:
     std::array<const u64*, kNoReg + 1> m_ea_reg{};
     u64 m_zero = 0;
     std::array<u64, kSegCount> m_seg_base{};  // effective: 0 for ES/CS/SS/DS in 64-bit mode
+    std::array<u64, kSegCount> m_seg_lo{};    // offsets linear() lets through: see there
+    std::array<u64, kSegCount> m_seg_span{};
     u64 m_lin_mask = ~u64{0};
     u64 m_ip_mask = ~u64{0};
     unsigned m_stack_size = 8;
