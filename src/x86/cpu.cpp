@@ -127,7 +127,8 @@ void Cpu::refresh_derived() {
 }
 
 // What linear() lets through without a look: writable data segments, between their
-// first and last valid offsets less the widest access (8 bytes).
+// first and last valid offsets less the widest access. That is 512 bytes (FXSAVE):
+// handlers add offsets to an address linear() returned, up to that far.
 void Cpu::set_segment_window(unsigned s, bool checked) {
     constexpr u64 kEvery = u64{1} << 63;  // lo for segments whose accesses all get a look
     m_seg_lo[s] = 0;
@@ -141,9 +142,9 @@ void Cpu::set_segment_window(unsigned s, bool checked) {
     const bool down = v.attr & desc::Conforming;  // expand-down
     const u64 first = down ? u64{v.limit} + 1 : 0;
     const u64 last = !down ? v.limit : (v.attr & seg_attr::DefBig) ? 0xffffffff : 0xffff;
-    if (last < first + 7) return;
+    if (last < first + kWidestAccess - 1) return;
     m_seg_lo[s] = first;
-    m_seg_span[s] = last - 7 - first;
+    m_seg_span[s] = last - (kWidestAccess - 1) - first;
 }
 
 void Cpu::sync_to_state() { m_state.rflags = m_exported_rflags = m_flags.value(); }
@@ -258,6 +259,18 @@ Insn* Cpu::fetch_decoded(u64 lin, Event& ev) {
     return &cp->add(offset, insn);
 }
 
+// Outside 64-bit mode an instruction must end within CS's limit (#GP(0)). Only the page
+// holding the limit can have instructions that cross it; it stays off the loop's
+// same-page fast path, so that every instruction there is checked here.
+bool Cpu::fetch_within_limit(u64 page, const Insn& in) {
+    constexpr auto kCs = static_cast<unsigned>(Seg::Cs);
+    if (m_seg_span[kCs] == ~u64{0}) return true;  // not checked: 64-bit or real mode
+    const SegmentState& cs = m_state.seg[kCs];
+    if ((((cs.base + cs.limit) & m_lin_mask) & ~kPageMask) == page) m_cur_code_tag = 1;
+    if ((m_state.rip & 0xffffffff) + in.len - 1 > cs.limit) return fail(Event::exception(Vector::GP, 0));
+    return true;
+}
+
 // The interpreter loop: written for speed. Per instruction on the fast path: one compare
 // for "same code page", one slot load, an indirect call, a budget test and an epoch test.
 // RIP is advanced before the handler runs, so branches simply overwrite it and
@@ -275,6 +288,10 @@ Event Cpu::run(u64 max_insns) {
             in = m_cur_code->find(static_cast<unsigned>(lin & kPageMask));
         if (in == nullptr) [[unlikely]] {
             in = fetch_decoded(lin, ev);
+            if (in != nullptr && !fetch_within_limit(lin & ~kPageMask, *in)) {
+                in = nullptr;
+                ev = m_fault;
+            }
             if (in == nullptr) {
                 if (!after_event(ev)) break;
                 continue;

@@ -195,10 +195,11 @@ public:
         return a & size_mask(in.addrsize);
     }
     // Segment limits and types cost one compare here: outside 64-bit mode an offset
-    // outside [lo, lo + span] of its segment (span less 7, so that any access size fits)
-    // becomes a marked address that can never hit the TLB; the slow path then checks the
-    // access exactly (memory.cpp: segment_access). Flat and 64-bit segments have span ~0;
-    // segments whose accesses all need a look (read-only, code, null) have none.
+    // outside [lo, lo + span] of its segment (the valid offsets less kWidestAccess - 1, so
+    // that any access from there fits) becomes a marked address that can never hit the
+    // TLB; the slow path then checks the access exactly (memory.cpp: segment_access).
+    // Flat and 64-bit segments have span ~0; segments whose accesses all need a look
+    // (read-only, code, null) have none.
     u64 linear(unsigned seg, u64 offset) const {
         if (offset - m_seg_lo[seg] > m_seg_span[seg]) [[unlikely]]
             return kSegCheck | (u64{seg} << kSegCheckShift) | (offset & kSegCheckOffset);
@@ -210,7 +211,7 @@ public:
     // Bytes from `offset` (which linear() let through unmarked) to the end of the segment,
     // for runs of string instructions.
     u64 bytes_in_segment(unsigned seg, u64 offset) const {
-        return m_seg_span[seg] == ~u64{0} ? ~u64{0} : m_seg_lo[seg] + m_seg_span[seg] + 8 - offset;
+        return m_seg_span[seg] == ~u64{0} ? ~u64{0} : m_seg_lo[seg] + m_seg_span[seg] + kWidestAccess - offset;
     }
 
     // Memory by linear address, 1/2/4/8 bytes. False means a fault is pending (fault()):
@@ -333,6 +334,7 @@ private:
     static constexpr u64 kSegCheck = u64{1} << 63;
     static constexpr unsigned kSegCheckShift = 48;
     static constexpr u64 kSegCheckOffset = (u64{1} << 40) - 1;
+    static constexpr u64 kWidestAccess = 512;  // FXSAVE's area, written from one linear()
 
     // The soft TLB: direct-mapped, one array per access kind. The hot arrays hold only
     // what a hit needs (tag and host page, 16 bytes) so that more of them stay in cache;
@@ -416,6 +418,7 @@ private:
     void sync_to_state();
     void refresh_code_page();
     Insn* fetch_decoded(u64 lin, Event& ev);
+    bool fetch_within_limit(u64 page, const Insn& in);
     Event decode_at(u64 lin, Insn& out, bool& spills);
 
     Bus& m_bus;

@@ -132,5 +132,21 @@ TEST(X86SegmentLimit, RepStosbAcrossTheLimit_StopsAtIt) {
     EXPECT_EQ(m.peek(kBase + 0x1000, 1), 0u);
 }
 
+// CS with a limit that ends inside the code: the instruction running past it faults
+// where it starts, the ones before it run.
+TEST(X86SegmentLimit, InstructionEndingPastCsLimit_GeneralProtection) {
+    LimitMachine m;
+    m.poke(kGdt + 0x50, 8, descriptor(0, kCodeAddr + 0x12, 0x9b, 0x4));  // limit 0x1012
+    // ljmp 0x50:0x1010 ... at 0x1010: nop; nop; mov eax, 1 (ends at 0x1016)
+    m.load(kCodeAddr, {0xea, 0x10, 0x10, 0, 0, 0x50, 0});
+    m.load(kCodeAddr + 0x10, {0x90, 0x90, 0xb8, 1, 0, 0, 0});
+    m.cpu.set_exception_delivery(Cpu::ExceptionDelivery::ReturnEvents);
+    const Event e = m.run();
+    ASSERT_EQ(e.kind, EventKind::Exception);
+    EXPECT_EQ(e.vector, Vector::GP);
+    EXPECT_EQ(e.error_code, 0u);
+    EXPECT_EQ(m.cpu.state().rip, kCodeAddr + 0x12);
+}
+
 }  // namespace
 }  // namespace flint::x86::test::pm
