@@ -107,6 +107,7 @@ void Cpu::refresh_derived() {
     // Limits and types are checked in protected mode outside 64-bit mode (not in real
     // mode, nor in a mode forced by set_mode() without CR0.PE).
     const bool checked = !is64 && m_mode != CpuMode::Real && (m_state.cr0 & cr0::PE);
+    m_seg_checks = checked;
     for (unsigned s = 0; s < kSegCount; ++s) {
         m_seg_base[s] = (is64 && s < static_cast<unsigned>(Seg::Fs)) ? 0 : m_state.seg[s].base;
         set_segment_window(s, checked);

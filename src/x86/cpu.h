@@ -194,14 +194,14 @@ public:
         u64 a = *m_ea_reg[in.base] + (*m_ea_reg[in.index] << in.scale) + static_cast<u64>(in.disp);
         return a & size_mask(in.addrsize);
     }
-    // Segment limits and types cost one compare here: outside 64-bit mode an offset
-    // outside [lo, lo + span] of its segment (the valid offsets less kWidestAccess - 1, so
-    // that any access from there fits) becomes a marked address that can never hit the
-    // TLB; the slow path then checks the access exactly (memory.cpp: segment_access).
-    // Flat and 64-bit segments have span ~0; segments whose accesses all need a look
-    // (read-only, code, null) have none.
+    // Segment limits and types cost the 64-bit path one flag test here. In protected mode
+    // outside 64-bit mode an offset outside [lo, lo + span] of its segment (the valid
+    // offsets less kWidestAccess - 1, so that any access from there fits) becomes a marked
+    // address that can never hit the TLB; the slow path then checks the access exactly
+    // (memory.cpp: segment_access). Segments whose accesses all need a look (read-only,
+    // code, null) have an empty window.
     u64 linear(unsigned seg, u64 offset) const {
-        if (offset - m_seg_lo[seg] > m_seg_span[seg]) [[unlikely]]
+        if (m_seg_checks && offset - m_seg_lo[seg] > m_seg_span[seg]) [[unlikely]]
             return kSegCheck | (u64{seg} << kSegCheckShift) | (offset & kSegCheckOffset);
         return (m_seg_base[seg] + offset) & m_lin_mask;
     }
@@ -436,8 +436,9 @@ private:
     std::array<const u64*, kNoReg + 1> m_ea_reg{};
     u64 m_zero = 0;
     std::array<u64, kSegCount> m_seg_base{};  // effective: 0 for ES/CS/SS/DS in 64-bit mode
+    bool m_seg_checks = false;                // segment limits and types apply (not 64-bit)
     std::array<u64, kSegCount> m_seg_lo{};    // offsets linear() lets through: see there
-    std::array<u64, kSegCount> m_seg_span{};
+    std::array<u64, kSegCount> m_seg_span{};  // (~0 when no checks apply)
     u64 m_lin_mask = ~u64{0};
     u64 m_ip_mask = ~u64{0};
     unsigned m_stack_size = 8;

@@ -7,8 +7,6 @@ namespace flint::x86 {
 namespace {
 
 constexpr auto kCs = static_cast<unsigned>(Seg::Cs);
-constexpr auto kSs = static_cast<unsigned>(Seg::Ss);
-constexpr auto kRsp = static_cast<u8>(Reg::Rsp);
 
 // 8-byte gate fields: offset 15:0 and selector in the low dword; type, DPL, P and
 // offset 31:16 in the high one.
