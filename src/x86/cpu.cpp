@@ -81,12 +81,18 @@ void Cpu::sync_from_state() {
     // snapshot restore) gets what a MOV to CR0/CR3/CR4 or WRMSR EFER would have done.
     // Only CR0 and EFER decide the mode (CR4 feature bits, such as OSFXSR set by the
     // differential tester with a forced mode, must not re-derive it).
+    const bool paging_changed = m_state.cr3 != m_seen_cr3 || m_state.cr4 != m_seen_cr4;
     if (m_state.cr0 != m_seen_cr0 || m_state.efer != m_seen_efer) {
         flush_translations(false);
         set_mode_from_state();
-    } else if (m_state.cr3 != m_seen_cr3 || m_state.cr4 != m_seen_cr4) {
+    } else if (paging_changed) {
         flush_translations(false);
     }
+    // PAE paging set up from outside: its PDPTEs come from the new CR3 (entries with
+    // reserved bits are kept and fault at the walk, there being no MOV to fail).
+    if ((paging_changed || m_state.cr0 != m_seen_cr0) && (m_state.cr0 & cr0::PG) && (m_state.cr4 & cr4::PAE) &&
+        !(m_state.efer & efer::LMA))
+        load_pdptes(m_state.cr3, BadPdptes::Keep);
     m_seen_cr0 = m_state.cr0;
     m_seen_cr3 = m_state.cr3;
     m_seen_cr4 = m_state.cr4;
@@ -98,8 +104,14 @@ void Cpu::sync_from_state() {
 
 void Cpu::refresh_derived() {
     const bool is64 = m_mode == CpuMode::Long64;
-    for (unsigned s = 0; s < kSegCount; ++s)
+    // Limits and types are checked in protected mode outside 64-bit mode (not in real
+    // mode, nor in a mode forced by set_mode() without CR0.PE).
+    const bool checked = !is64 && m_mode != CpuMode::Real && (m_state.cr0 & cr0::PE);
+    m_seg_checks = checked;
+    for (unsigned s = 0; s < kSegCount; ++s) {
         m_seg_base[s] = (is64 && s < static_cast<unsigned>(Seg::Fs)) ? 0 : m_state.seg[s].base;
+        set_segment_window(s, checked);
+    }
     m_lin_mask = is64 ? ~u64{0} : 0xffffffff;
     const bool code16 = m_mode == CpuMode::Real || m_mode == CpuMode::Protected16;
     m_ip_mask = is64 ? ~u64{0} : code16 ? 0xffff : 0xffffffff;
@@ -113,6 +125,27 @@ void Cpu::refresh_derived() {
         m_tlb_priv = cpl == 3 ? kUserTag : 0;
         m_cur_code_tag = 1;  // the code page's translation was checked for the old CPL
     }
+}
+
+// What linear() lets through without a look: writable data segments, between their
+// first and last valid offsets less the widest access. That is 512 bytes (FXSAVE):
+// handlers add offsets to an address linear() returned, up to that far.
+void Cpu::set_segment_window(unsigned s, bool checked) {
+    constexpr u64 kEvery = u64{1} << 63;  // lo for segments whose accesses all get a look
+    m_seg_lo[s] = 0;
+    m_seg_span[s] = ~u64{0};
+    if (!checked) return;
+    const SegmentState& v = m_state.seg[s];
+    constexpr u16 kind = seg_attr::Present | seg_attr::S | desc::Code | desc::Writable;
+    m_seg_lo[s] = kEvery;
+    m_seg_span[s] = 0;
+    if ((v.attr & kind) != (seg_attr::Present | seg_attr::S | desc::Writable)) return;
+    const bool down = v.attr & desc::Conforming;  // expand-down
+    const u64 first = down ? u64{v.limit} + 1 : 0;
+    const u64 last = !down ? v.limit : (v.attr & seg_attr::DefBig) ? 0xffffffff : 0xffff;
+    if (last < first + kWidestAccess - 1) return;
+    m_seg_lo[s] = first;
+    m_seg_span[s] = last - (kWidestAccess - 1) - first;
 }
 
 void Cpu::sync_to_state() { m_state.rflags = m_exported_rflags = m_flags.value(); }
@@ -227,6 +260,18 @@ Insn* Cpu::fetch_decoded(u64 lin, Event& ev) {
     return &cp->add(offset, insn);
 }
 
+// Outside 64-bit mode an instruction must end within CS's limit (#GP(0)). Only the page
+// holding the limit can have instructions that cross it; it stays off the loop's
+// same-page fast path, so that every instruction there is checked here.
+bool Cpu::fetch_within_limit(u64 page, const Insn& in) {
+    constexpr auto kCs = static_cast<unsigned>(Seg::Cs);
+    if (m_seg_span[kCs] == ~u64{0}) return true;  // not checked: 64-bit or real mode
+    const SegmentState& cs = m_state.seg[kCs];
+    if ((((cs.base + cs.limit) & m_lin_mask) & ~kPageMask) == page) m_cur_code_tag = 1;
+    if ((m_state.rip & 0xffffffff) + in.len - 1 > cs.limit) return fail(Event::exception(Vector::GP, 0));
+    return true;
+}
+
 // The interpreter loop: written for speed. Per instruction on the fast path: one compare
 // for "same code page", one slot load, an indirect call, a budget test and an epoch test.
 // RIP is advanced before the handler runs, so branches simply overwrite it and
@@ -244,6 +289,10 @@ Event Cpu::run(u64 max_insns) {
             in = m_cur_code->find(static_cast<unsigned>(lin & kPageMask));
         if (in == nullptr) [[unlikely]] {
             in = fetch_decoded(lin, ev);
+            if (in != nullptr && !fetch_within_limit(lin & ~kPageMask, *in)) {
+                in = nullptr;
+                ev = m_fault;
+            }
             if (in == nullptr) {
                 if (!after_event(ev)) break;
                 continue;

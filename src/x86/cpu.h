@@ -59,6 +59,9 @@ struct CpuState {
     std::array<SegmentState, kSegCount> seg{};
     u64 cr0 = 0, cr2 = 0, cr3 = 0, cr4 = 0, cr8 = 0;
     u64 efer = 0;
+    // PAE paging's page-directory-pointer entries, which the CPU loads from CR3's table at
+    // MOV CR3 (and the CR0/CR4 writes that enable PAE paging) and walks from afterwards.
+    std::array<u64, 4> pdpte{};
     u64 tsc_offset = 0;
     DescriptorTable gdtr{}, idtr{};
     SegmentState ldtr{}, tr{};
@@ -195,8 +198,25 @@ public:
         u64 a = *m_ea_reg[in.base] + (*m_ea_reg[in.index] << in.scale) + static_cast<u64>(in.disp);
         return a & size_mask(in.addrsize);
     }
-    u64 linear(unsigned seg, u64 offset) const { return (m_seg_base[seg] + offset) & m_lin_mask; }
+    // Segment limits and types cost the 64-bit path one flag test here. In protected mode
+    // outside 64-bit mode an offset outside [lo, lo + span] of its segment (the valid
+    // offsets less kWidestAccess - 1, so that any access from there fits) becomes a marked
+    // address that can never hit the TLB; the slow path then checks the access exactly
+    // (memory.cpp: segment_access). Segments whose accesses all need a look (read-only,
+    // code, null) have an empty window.
+    u64 linear(unsigned seg, u64 offset) const {
+        if (m_seg_checks && offset - m_seg_lo[seg] > m_seg_span[seg]) [[unlikely]]
+            return kSegCheck | (u64{seg} << kSegCheckShift) | (offset & kSegCheckOffset);
+        return (m_seg_base[seg] + offset) & m_lin_mask;
+    }
     u64 linear(const Insn& in) const { return linear(in.seg, effective_address(in)); }
+    // The address without limit or type checks (INVLPG, which never faults on them).
+    u64 linear_unchecked(const Insn& in) const { return (m_seg_base[in.seg] + effective_address(in)) & m_lin_mask; }
+    // Bytes from `offset` (which linear() let through unmarked) to the end of the segment,
+    // for runs of string instructions.
+    u64 bytes_in_segment(unsigned seg, u64 offset) const {
+        return m_seg_span[seg] == ~u64{0} ? ~u64{0} : m_seg_lo[seg] + m_seg_span[seg] + kWidestAccess - offset;
+    }
 
     // Memory by linear address, 1/2/4/8 bytes. False means a fault is pending (fault()):
     // the handler must return it without changing any more state.
@@ -312,6 +332,13 @@ public:
 private:
     static constexpr u8 kRsp = static_cast<u8>(Reg::Rsp);
     static constexpr unsigned kSs = static_cast<unsigned>(Seg::Ss);
+    // A marked address from linear(): bit 63, the segment, the offset (with room for the
+    // small displacements callers add to it). Outside 64-bit mode real linear addresses
+    // have 32 bits, so anything above is a mark.
+    static constexpr u64 kSegCheck = u64{1} << 63;
+    static constexpr unsigned kSegCheckShift = 48;
+    static constexpr u64 kSegCheckOffset = (u64{1} << 40) - 1;
+    static constexpr u64 kWidestAccess = 512;  // FXSAVE's area, written from one linear()
 
     // The soft TLB: direct-mapped, one array per access kind. The hot arrays hold only
     // what a hit needs (tag and host page, 16 bytes) so that more of them stay in cache;
@@ -354,6 +381,11 @@ private:
     // page that is not RAM; `phys` is the physical page either way.
     bool map_page(u64 lin, Access acc, u8*& host, u64& phys);
     bool unbacked(u64 lin, u32 pf_code);  // nothing answers at a physical address
+    // control_regs.cpp: PAE paging's PDPTEs from the table at `cr3`. A present one with
+    // reserved bits makes it return false, having loaded nothing (Refuse: MOV CRn's #GP)
+    // or all four anyway (Keep: state set from outside, faulting at the walk).
+    enum class BadPdptes : u8 { Refuse, Keep };
+    bool load_pdptes(u64 cr3, BadPdptes bad = BadPdptes::Refuse);
     // paging.cpp
     bool walk(u64 lin, Access acc, bool user, Translation& out);
     enum class WalkStatus : u8;
@@ -365,6 +397,7 @@ private:
     // Recomputes what the loop caches from the state: effective segment bases, address
     // and stack widths, CPL. Called after anything changes CS, SS, a base or the mode.
     void refresh_derived();
+    void set_segment_window(unsigned s, bool checked);
     void set_mode_from_state();
     bool after_event(Event& ev);
     // interrupts.cpp: one delivery attempt per table format; false = fault pending.
@@ -378,6 +411,10 @@ private:
     u8* ram_for_read(u64 page);
     u8* ram_for_write(u64 page);
     bool check_canonical(u64 lin);
+    // A marked address (see linear()): checks the access against its segment's type and
+    // limit (#GP(0), or #SS(0) through SS) and replaces it with the real linear address.
+    bool marked(u64 lin) const { return lin >> 32 != 0 && m_mode != CpuMode::Long64; }
+    bool segment_access(u64& lin, unsigned size, Access acc);
     void drop_code_page(u64 page);
 
     // cpu.cpp / interp.cpp
@@ -385,6 +422,7 @@ private:
     void sync_to_state();
     void refresh_code_page();
     Insn* fetch_decoded(u64 lin, Event& ev);
+    bool fetch_within_limit(u64 page, const Insn& in);
     Event decode_at(u64 lin, Insn& out, bool& spills);
 
     Bus& m_bus;
@@ -402,6 +440,9 @@ private:
     std::array<const u64*, kNoReg + 1> m_ea_reg{};
     u64 m_zero = 0;
     std::array<u64, kSegCount> m_seg_base{};  // effective: 0 for ES/CS/SS/DS in 64-bit mode
+    bool m_seg_checks = false;                // segment limits and types apply (not 64-bit)
+    std::array<u64, kSegCount> m_seg_lo{};    // offsets linear() lets through: see there
+    std::array<u64, kSegCount> m_seg_span{};  // (~0 when no checks apply)
     u64 m_lin_mask = ~u64{0};
     u64 m_ip_mask = ~u64{0};
     unsigned m_stack_size = 8;

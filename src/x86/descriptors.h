@@ -40,4 +40,43 @@ struct Descriptor {
 // Faults about a selector report it with RPL cleared (and EXT, when set, in bit 0).
 inline u32 selector_error(u16 sel) { return sel & (selector::Index | selector::Ti); }
 
+// Expand-down data segments hold the offsets above the limit (SDM vol. 3 section 3.4.5.1).
+inline bool expand_down(const SegmentState& s) {
+    constexpr u16 kind = seg_attr::S | desc::Code | desc::Conforming;
+    return (s.attr & kind) == (seg_attr::S | desc::Conforming);
+}
+// Whether [offset, offset + size) lies inside the segment's limit: up to the limit, or
+// for expand-down segments above it and up to 64 KiB or 4 GiB (the B bit).
+inline bool within_limit(const SegmentState& s, u64 offset, unsigned size) {
+    const u64 last = offset + size - 1;
+    if (!expand_down(s)) return last <= s.limit;
+    const u64 upper = (s.attr & seg_attr::DefBig) ? 0xffffffff : 0xffff;
+    return offset > s.limit && last <= upper;
+}
+
+// What SS holds after a privilege change in 64-bit mode: a null selector usable for the
+// stack, its DPL the new CPL.
+inline SegmentState null_stack(unsigned cpl) {
+    return SegmentState{static_cast<u16>(cpl), 0, 0, static_cast<u16>(cpl << seg_attr::DplShift)};
+}
+
+// stack_switch.cpp: the inner stack of a privilege change through an interrupt or call
+// gate outside long mode (SDM vol. 3 sections 5.8.5 and 6.12.1).
+// SS:ESP of privilege level `cpl` from the current 16- or 32-bit TSS, checked as the
+// switch checks it: #TS for a TSS too short or an unusable SS, #SS when SS is not present.
+// `ext` is or-ed into the error codes.
+bool tss_stack(Cpu& cpu, unsigned cpl, u32 ext, SegmentState& ss, u64& sp);
+// Pushes `values` (in push order, `width` bytes each) below `sp` on the stack `ss`, which
+// need not be the current one; `sp` becomes the new stack pointer. The limit is checked
+// first (#SS(fault_code)); the stores use `cpl`'s page permissions.
+bool push_on(Cpu& cpu, const SegmentState& ss, unsigned cpl, u64& sp, std::span<const u64> values, unsigned width,
+             u32 fault_code);
+// RSPn of the current 64-bit TSS (#TS when the TSS is too short).
+bool tss_rsp(Cpu& cpu, u64 offset, u32 ext, u64& rsp);
+
+// exec_gate.cpp: far CALL/JMP whose selector names a system descriptor `d` (call gates;
+// task switches are not implemented and raise #GP). `ret` is the return address.
+enum class FarKind : u8 { Jmp, Call };
+Event far_through_gate(Cpu& cpu, u16 sel, const Descriptor& d, FarKind kind, u64 ret);
+
 }  // namespace flint::x86

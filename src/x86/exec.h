@@ -62,6 +62,10 @@ namespace flint::x86 {
 inline Event ud() { return Event::exception(Vector::UD); }
 inline Event raise(Vector v, u32 code) { return Event::exception(v, code); }
 
+// IN/OUT/INS/OUTS: whether the current privilege may use `size` bytes of ports from
+// `port` (IOPL, then the TSS I/O permission bitmap); false with #GP(0) or a #PF pending.
+bool check_io(Cpu& cpu, u16 port, unsigned size);
+
 inline u64 size_mask(unsigned size) { return Cpu::size_mask(size); }
 inline u64 sign_extend(u64 v, unsigned size) {
     const unsigned sh = 64 - 8 * size;

@@ -72,17 +72,18 @@ Event op_flag(Cpu& cpu, const Insn& in) {
     return Event::none();
 }
 
-// FIXME: above IOPL the TSS I/O-permission bitmap should be consulted; for now #GP(0).
 Event op_in(Cpu& cpu, const Insn& in) {
-    if (!io_allowed(cpu)) return raise(Vector::GP, 0);
-    const u32 v = cpu.bus().port_in(io_port(cpu, in), in.opsize);
+    const u16 port = io_port(cpu, in);
+    if (!check_io(cpu, port, in.opsize)) return cpu.fault();
+    const u32 v = cpu.bus().port_in(port, in.opsize);
     cpu.set_reg(kRax, in.opsize, v);
     return Event::none();
 }
 
 Event op_out(Cpu& cpu, const Insn& in) {
-    if (!io_allowed(cpu)) return raise(Vector::GP, 0);
-    cpu.bus().port_out(io_port(cpu, in), in.opsize, static_cast<u32>(cpu.reg(kRax, in.opsize)));
+    const u16 port = io_port(cpu, in);
+    if (!check_io(cpu, port, in.opsize)) return cpu.fault();
+    cpu.bus().port_out(port, in.opsize, static_cast<u32>(cpu.reg(kRax, in.opsize)));
     return Event::none();
 }
 

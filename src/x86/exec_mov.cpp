@@ -111,6 +111,44 @@ Event op_mov_to_seg(Cpu& cpu, const Insn& in) {
     return Event::none();
 }
 
+// LDS/LES (C5/C4, not in 64-bit mode), LSS/LFS/LGS (0F B2/B4/B5); ext names the segment
+// register. The far pointer in memory is the offset then the selector; the register is
+// written only after the segment load succeeded.
+Event op_load_far_ptr(Cpu& cpu, const Insn& in) {
+    u64 off, sel;
+    if (!cpu.read_mem(cpu.linear(in), in.opsize, off) ||
+        !cpu.read_mem(cpu.linear(in.seg, cpu.effective_address(in) + in.opsize), 2, sel))
+        return cpu.fault();
+    if (!cpu.load_segment(static_cast<Seg>(in.ext), static_cast<u16>(sel))) return cpu.fault();
+    write_g(cpu, in, off);
+    return Event::none();
+}
+
+// 63 outside 64-bit mode: ARPL r/m16, r16 raises the destination selector's RPL to the
+// source's, setting ZF when it did. Protected mode only.
+Event op_movsxd_arpl(Cpu& cpu, const Insn& in) {
+    if (cpu.mode() == CpuMode::Long64) return op_movsx(cpu, in);
+    if (cpu.mode() == CpuMode::Real) return ud();
+    u64 lin = 0, dst;
+    if (in.mem()) {
+        lin = cpu.linear(in);
+        if (!cpu.read_mem(lin, 2, dst)) return cpu.fault();
+    } else {
+        dst = cpu.reg(in.rm, 2);
+    }
+    const u64 src_rpl = cpu.reg(in.reg, 2) & selector::Rpl;
+    const bool raise_rpl = (dst & selector::Rpl) < src_rpl;
+    if (raise_rpl) {
+        dst = (dst & ~u64{selector::Rpl}) | src_rpl;
+        if (!in.mem())
+            cpu.set_reg(in.rm, 2, dst);
+        else if (!cpu.write_mem(lin, 2, dst))
+            return cpu.fault();
+    }
+    cpu.flags().set_flag(rflags::ZF, raise_rpl);
+    return Event::none();
+}
+
 Event op_lahf(Cpu& cpu, const Insn&) {
     cpu.set_reg(kAh, 1, (cpu.rflags() & kLahfFlags) | rflags::Fixed1);
     return Event::none();

@@ -12,11 +12,15 @@ constexpr auto kRbp = static_cast<u8>(Reg::Rbp);
 // The one place that decides which RFLAGS bits POPF may change. Today the CPU always
 // runs at CPL 0, where IF and IOPL are writable.
 // FIXME(part 2): CPL > 0 keeps IOPL; CPL > IOPL keeps IF; virtual-8086 mode rules.
+// What POPF may change (SDM vol. 2, POPF): IOPL only at CPL 0, IF only when CPL <= IOPL
+// (real mode counts as CPL 0); other bits silently stay. VM, VIF, VIP never change; RF
+// clears.
 u64 popf_writable(const Cpu& cpu, unsigned opsize) {
-    (void)cpu;
-    const u64 all = rflags::Status | rflags::TF | rflags::IF | rflags::DF | rflags::IOPL | rflags::NT |
-                    rflags::AC | rflags::ID;
-    return opsize == 2 ? all & 0xffff : all;  // VM, VIF, VIP are never changed; RF clears
+    u64 bits = rflags::Status | rflags::TF | rflags::DF | rflags::NT | rflags::AC | rflags::ID;
+    const auto iopl = static_cast<unsigned>((cpu.rflags() & rflags::IOPL) >> 12);
+    if (cpu.cpl() == 0) bits |= rflags::IOPL;
+    if (cpu.cpl() <= iopl) bits |= rflags::IF;
+    return opsize == 2 ? bits & 0xffff : bits;
 }
 
 struct SavedStack {

@@ -108,10 +108,11 @@ Event iterate(Walk& w, unsigned uses, Until stop, One one, Bulk bulk, const bool
 
 constexpr auto kNoBulk = [](u64) -> u64 { return 0; };
 
-// How many whole elements from `lin` fit before the end of its page and before the
-// offset wraps at the address size.
-u64 elements_in_page(const Walk& w, u64 lin, u64 offset) {
-    const u64 bytes = std::min(kPageSize - (lin & kPageMask), w.bytes_before_wrap(offset));
+// How many whole elements from `lin` (segment `seg`, `offset`) fit before the end of its
+// page, before the offset wraps at the address size and before the segment's limit.
+u64 elements_in_page(const Walk& w, unsigned seg, u64 lin, u64 offset) {
+    const u64 bytes = std::min({kPageSize - (lin & kPageMask), w.bytes_before_wrap(offset),
+                                w.cpu.bytes_in_segment(seg, offset)});
     return bytes / w.size;
 }
 
@@ -121,7 +122,7 @@ u64 elements_in_page(const Walk& w, u64 lin, u64 offset) {
 u64 bulk_movs(Walk& w, u64 n) {
     if (w.step != w.size) return 0;
     const u64 s = w.src(), d = w.dst();
-    n = std::min({n, elements_in_page(w, s, w.si), elements_in_page(w, d, w.di)});
+    n = std::min({n, elements_in_page(w, w.in.seg, s, w.si), elements_in_page(w, kEs, d, w.di)});
     if (n == 0) return 0;
     const u8* hs = w.cpu.host_page_for_read(s);
     if (hs == nullptr) return 0;
@@ -143,7 +144,7 @@ u64 bulk_movs(Walk& w, u64 n) {
 u64 bulk_stos(Walk& w, u64 n, u64 value) {
     if (w.step != w.size) return 0;
     const u64 d = w.dst();
-    n = std::min(n, elements_in_page(w, d, w.di));
+    n = std::min(n, elements_in_page(w, kEs, d, w.di));
     if (n == 0) return 0;
     u8* hd = w.cpu.host_page_for_write(d);
     if (hd == nullptr) return 0;
@@ -218,8 +219,9 @@ Event op_scas(Cpu& cpu, const Insn& in) {
 
 // INS checks that the destination is writable before reading the port, so that a fault
 // does not consume device data the restarted instruction would then miss.
-// FIXME(part 2): IOPL / I/O-permission-bitmap checks, as for IN/OUT.
+// The port permission is checked once, before the first iteration (even a count of zero).
 Event op_ins(Cpu& cpu, const Insn& in) {
+    if (!check_io(cpu, static_cast<u16>(cpu.reg(kRdx, 2)), in.opsize)) return cpu.fault();
     Walk w(cpu, in);
     auto one = [&] {
         const u64 d = w.dst();
@@ -231,6 +233,7 @@ Event op_ins(Cpu& cpu, const Insn& in) {
 }
 
 Event op_outs(Cpu& cpu, const Insn& in) {
+    if (!check_io(cpu, static_cast<u16>(cpu.reg(kRdx, 2)), in.opsize)) return cpu.fault();
     Walk w(cpu, in);
     auto one = [&] {
         u64 v;

@@ -154,7 +154,7 @@ Event op_group7(Cpu& cpu, const Insn& in) {
         }
         case 7:
             if (privileged(cpu)) return gp0();
-            cpu.invlpg(cpu.linear(in));
+            cpu.invlpg(cpu.linear_unchecked(in));
             return Event::none();
         default: return ud();
         }

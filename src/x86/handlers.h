@@ -77,6 +77,8 @@ Event op_pop_seg(Cpu&, const Insn&);
 Event op_mov(Cpu&, const Insn&);
 Event op_movzx(Cpu&, const Insn&);
 Event op_movsx(Cpu&, const Insn&);
+Event op_movsxd_arpl(Cpu&, const Insn&);
+Event op_load_far_ptr(Cpu&, const Insn&);
 Event op_lea(Cpu&, const Insn&);
 Event op_cbw(Cpu&, const Insn&);  // CBW/CWDE/CDQE
 Event op_cwd(Cpu&, const Insn&);  // CWD/CDQ/CQO

@@ -1,5 +1,5 @@
 // Exceptions and interrupts: delivery through the IDT (64-bit gates in IA-32e mode, the
-// interrupt vector table in real mode), the double-fault and triple-fault rules, IRET,
+// interrupt vector table in real mode; 8-byte gates in interrupts_protected.cpp), the double-fault and triple-fault rules, IRET,
 // and the boundary work of the interpreter loop (injected interrupts, shadows, HLT).
 // Intel SDM vol. 3, chapter 6; AMD APM vol. 2, chapter 8.
 #include "x86/descriptors.h"
@@ -36,12 +36,6 @@ constexpr unsigned kGateIstShift = 32;
 constexpr unsigned kGateTypeShift = 40;
 constexpr unsigned kGateDplShift = 45;
 constexpr u64 kGatePresent = u64{1} << 47;
-
-// What a null SS holds after a privilege change in 64-bit mode: usable for the stack,
-// its DPL is the new CPL.
-SegmentState null_stack(unsigned cpl) {
-    return SegmentState{static_cast<u16>(cpl), 0, 0, static_cast<u16>(cpl << seg_attr::DplShift)};
-}
 
 }  // namespace
 
@@ -163,12 +157,6 @@ bool Cpu::deliver_real(const Event& ev) {
     return true;
 }
 
-// FIXME: 32-bit protected-mode delivery (8-byte gates, TSS32 stacks, task gates) is not
-// implemented; Linux enters in long mode. It raises #GP so that the failure is visible.
-bool Cpu::deliver_protected(const Event& ev, bool ext) {
-    return fail(Event::exception(Vector::GP, static_cast<u32>(ev.vector) * 8 + 2 + (ext ? 1 : 0)));
-}
-
 bool Cpu::deliver_long(const Event& ev, bool ext) {
     const auto v = static_cast<unsigned>(ev.vector);
     const u32 idt_error = v * 8 + 2 + (ext ? 1 : 0);
@@ -202,8 +190,7 @@ bool Cpu::deliver_long(const Event& ev, bool ext) {
     const unsigned ist = (lo >> kGateIstShift) & 7;
     if (new_cpl < m_cpl || ist != 0) {
         const u64 off = ist != 0 ? kTssIst1 + (ist - 1) * 8 : kTssRsp0 + new_cpl * 8;
-        if (off + 7 > m_state.tr.limit) return fail(Event::exception(Vector::TS, selector_error(m_state.tr.selector)));
-        if (!system_read(m_state.tr.base + off, 8, rsp)) return false;
+        if (!tss_rsp(*this, off, 0, rsp)) return false;
         if (!canonical(rsp)) return fail(Event::exception(Vector::SS, ext ? 1 : 0));
     }
     rsp &= ~u64{15};

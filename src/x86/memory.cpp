@@ -3,13 +3,27 @@
 // map_page (tlb.cpp); MMIO goes to the bus at the physical address.
 #include <algorithm>
 
-#include "x86/cpu.h"
+#include "x86/descriptors.h"
 
 namespace flint::x86 {
 
 bool Cpu::check_canonical(u64 lin) {
     // FIXME: stack references should raise #SS(0) instead (part 2 tracks the segment).
     if (m_mode == CpuMode::Long64 && !canonical(lin)) return fail(Event::exception(Vector::GP, 0));
+    return true;
+}
+
+bool Cpu::segment_access(u64& lin, unsigned size, Access acc) {
+    const auto seg = static_cast<unsigned>((lin >> kSegCheckShift) & 7);
+    const u64 offset = lin & kSegCheckOffset;
+    const SegmentState& s = m_state.seg[seg];
+    const bool usable = s.attr & seg_attr::Present;
+    const bool code = s.attr & desc::Code;
+    // Writes need writable data; reads fail only on execute-only code.
+    const bool type_ok = acc == Access::Write ? !code && (s.attr & desc::Writable) : !code || (s.attr & desc::Writable);
+    if (!usable || !type_ok) return fail(Event::exception(Vector::GP, 0));
+    if (!within_limit(s, offset, size)) return fail(Event::exception(seg == kSs ? Vector::SS : Vector::GP, 0));
+    lin = (m_seg_base[seg] + offset) & m_lin_mask;
     return true;
 }
 
@@ -60,6 +74,7 @@ bool Cpu::read_bytes(u64 lin, u8* dst, unsigned n, u32 fetch) {
 }
 
 bool Cpu::read_slow(u64 lin, unsigned size, u64& out) {
+    if (marked(lin) && !segment_access(lin, size, Access::Read)) return false;
     u8 buf[8] = {};
     const u64 off = lin & kPageMask;
     if (off + size > kPageSize) {  // crosses a page: byte by byte
@@ -84,6 +99,7 @@ bool Cpu::read_slow(u64 lin, unsigned size, u64& out) {
 }
 
 bool Cpu::probe_write(u64 lin, unsigned size) {
+    if (marked(lin) && !segment_access(lin, size, Access::Write)) return false;
     // Every page touched must be RAM or claimed MMIO. A fault on the second page reports
     // its first byte, the first one the access could not reach.
     const u64 last = (lin + size - 1) & m_lin_mask;
@@ -113,6 +129,7 @@ bool Cpu::write_page(u64 lin, const u8* src, unsigned n) {
 }
 
 bool Cpu::write_slow(u64 lin, unsigned size, u64 v) {
+    if (marked(lin) && !segment_access(lin, size, Access::Write)) return false;
     u8 buf[8];
     store(buf, size, v);
     const u64 off = lin & kPageMask;

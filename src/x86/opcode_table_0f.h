@@ -51,7 +51,7 @@ constexpr std::array<OpRow, 256> build_0f() {
         t[0x80 + cc] = R(op_jcc, "jcc", Form::None, Size::F64, ImmKind::Jz, 0, c);
         t[0x90 + cc] = R(op_setcc, "setcc", Form::E, Size::B, ImmKind::None, 0, c);
     }
-    const auto fs = static_cast<u8>(Seg::Fs), gs = static_cast<u8>(Seg::Gs);
+    const auto ss = static_cast<u8>(Seg::Ss), fs = static_cast<u8>(Seg::Fs), gs = static_cast<u8>(Seg::Gs);
     t[0xa0] = R(op_push_seg, "push", Form::None, Size::D64, ImmKind::None, 0, fs);
     t[0xa1] = R(op_pop_seg, "pop", Form::None, Size::D64, ImmKind::None, 0, fs);
     t[0xa2] = R(op_cpuid, "cpuid", Form::None, Size::V);
@@ -70,10 +70,10 @@ constexpr std::array<OpRow, 256> build_0f() {
     t[0xaf] = R(op_imul2, "imul", Form::G_E, Size::V);  // exec_muldiv.cpp
     t[0xb0] = R(op_cmpxchg, "cmpxchg", Form::E_G, Size::B, ImmKind::None, kLock);
     t[0xb1] = R(op_cmpxchg, "cmpxchg", Form::E_G, Size::V, ImmKind::None, kLock);
-    t[0xb2] = U("lss", Form::G_M);
+    t[0xb2] = R(op_load_far_ptr, "lss", Form::G_M, Size::V, ImmKind::None, 0, ss);
     t[0xb3] = R(op_bt, "btr", Form::E_G, Size::V, ImmKind::None, kLock, 2);
-    t[0xb4] = U("lfs", Form::G_M);
-    t[0xb5] = U("lgs", Form::G_M);
+    t[0xb4] = R(op_load_far_ptr, "lfs", Form::G_M, Size::V, ImmKind::None, 0, fs);
+    t[0xb5] = R(op_load_far_ptr, "lgs", Form::G_M, Size::V, ImmKind::None, 0, gs);
     t[0xb6] = R(op_movzx, "movzx", Form::G_Eb, Size::V);
     t[0xb7] = R(op_movzx, "movzx", Form::G_Ew, Size::V);
     t[0xb8] = kInvalidRow;  // JMPE; F3 0F B8 is POPCNT

@@ -49,8 +49,8 @@ constexpr std::array<OpRow, 256> build_one_byte() {
     t[0x60] = R(op_pusha, "pusha", Form::None, Size::V, ImmKind::None, kInv64);
     t[0x61] = R(op_popa, "popa", Form::None, Size::V, ImmKind::None, kInv64);
     t[0x62] = U("bound", Form::G_M, Size::V, ImmKind::None, kInv64);
-    // FIXME: 63 is ARPL outside 64-bit mode (protected mode only); #UD until part 2.
-    t[0x63] = R(op_movsx, "movsxd", Form::G_Ed, Size::V, ImmKind::None, kOnly64);
+    // 63 is MOVSXD in 64-bit mode and ARPL Ew, Gw elsewhere (the handler picks).
+    t[0x63] = R(op_movsxd_arpl, "movsxd", Form::G_Ed, Size::V);
     t[0x68] = R(op_push_imm, "push", Form::None, Size::D64, ImmKind::Z);
     t[0x69] = R(op_imul3, "imul", Form::G_E, Size::V, ImmKind::Z);
     t[0x6a] = R(op_push_imm, "push", Form::None, Size::D64, ImmKind::Bs);
@@ -106,8 +106,8 @@ constexpr std::array<OpRow, 256> build_one_byte() {
     t[0xc2] = R(op_ret, "ret", Form::None, Size::F64, ImmKind::W);
     t[0xc3] = R(op_ret, "ret", Form::None, Size::F64);
     // In 64-bit mode C4/C5 are VEX prefixes; without AVX both readings are #UD.
-    t[0xc4] = U("les", Form::G_M, Size::V, ImmKind::None, kInv64);
-    t[0xc5] = U("lds", Form::G_M, Size::V, ImmKind::None, kInv64);
+    t[0xc4] = R(op_load_far_ptr, "les", Form::G_M, Size::V, ImmKind::None, kInv64, es);
+    t[0xc5] = R(op_load_far_ptr, "lds", Form::G_M, Size::V, ImmKind::None, kInv64, ds);
     t[0xc6] = G(kGrp11, Size::B, ImmKind::Z);
     t[0xc7] = G(kGrp11, Size::V, ImmKind::Z);
     t[0xc8] = R(op_enter, "enter", Form::None, Size::D64, ImmKind::Wb);

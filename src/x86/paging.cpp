@@ -88,14 +88,12 @@ Cpu::WalkStatus Cpu::walk_once(u64 lin, Access acc, bool user, Translation& out,
     for (unsigned i = 0; i < levels.size(); ++i) {
         const Level& lv = levels[i];
         const u64 index = (lin >> lv.shift) & ((u64{1} << lv.index_bits) - 1);
-        const u64 addr = table + index * width;
-        u8* page = m_bus.ram_page(addr & ~kPageMask);
-        // FIXME: page tables outside RAM read as not present (hardware would read MMIO).
-        const u64 e = page ? load_entry(page + (addr & kPageMask), width) : 0;
-        if (!(e & pte::P)) return WalkStatus::Fault;
         const bool pdpte = pae && !lma && i == 0;
         if (pdpte) {
-            // FIXME: hardware loads these four at MOV CR3 and #GPs there on bad bits.
+            // The PDPTE registers loaded at MOV CR3, not memory (SDM vol. 3 section 4.4.1).
+            const u64 e = m_state.pdpte[index];
+            if (!(e & pte::P)) return WalkStatus::Fault;
+            // Set from outside (state() between runs) they may still hold reserved bits.
             if (e & (pte::PaePdpteReserved | pte::AboveMaxPhys | pte::XD)) {
                 error = pf_error::Present | pf_error::Reserved;
                 return WalkStatus::Fault;
@@ -103,6 +101,11 @@ Cpu::WalkStatus Cpu::walk_once(u64 lin, Access acc, bool user, Translation& out,
             table = e & pte::Frame;
             continue;
         }
+        const u64 addr = table + index * width;
+        u8* page = m_bus.ram_page(addr & ~kPageMask);
+        // FIXME: page tables outside RAM read as not present (hardware would read MMIO).
+        const u64 e = page ? load_entry(page + (addr & kPageMask), width) : 0;
+        if (!(e & pte::P)) return WalkStatus::Fault;
         const bool leaf = i + 1 == levels.size() || (lv.large_ok && (e & pte::PS) && (pae || (m_state.cr4 & cr4::PSE)));
         u64 reserved = 0;
         if (pae) {

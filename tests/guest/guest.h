@@ -29,3 +29,33 @@ static inline __attribute__((noreturn)) void guest_exit(uint8_t code) {
 /* Status conventions of the test programs: pass -> 0 (exit status 1); a failed check n
  * -> n (exit status 2n + 1). */
 #define GUEST_PASS 0
+
+static inline void put_hex(uint64_t v) {
+    put_str("0x");
+    for (int shift = 60; shift >= 0; shift -= 4) put_char("0123456789abcdef"[(v >> shift) & 15]);
+}
+
+/* Failed checks print a line to COM1 and exit with the check's number. */
+static inline __attribute__((noreturn)) void guest_check_failed(unsigned n, const char* what, uint64_t got,
+                                                                uint64_t want) {
+    put_str("check ");
+    put_hex(n);
+    put_str(" failed: ");
+    put_str(what);
+    put_str(" (got ");
+    put_hex(got);
+    put_str(", want ");
+    put_hex(want);
+    put_str(")\n");
+    guest_exit((uint8_t)n);
+}
+
+#define CHECK(n, cond)                                          \
+    do {                                                        \
+        if (!(cond)) guest_check_failed((n), #cond, 0, 0);      \
+    } while (0)
+#define CHECK_EQ(n, a, b)                                                        \
+    do {                                                                         \
+        uint64_t got_ = (uint64_t)(a), want_ = (uint64_t)(b);                    \
+        if (got_ != want_) guest_check_failed((n), #a " == " #b, got_, want_);   \
+    } while (0)

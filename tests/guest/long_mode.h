@@ -41,21 +41,8 @@ extern uint8_t kstack_top[], rsp0_stack_top[], ist1_stack_top[];
 #define RFLAGS_IF 0x200ull
 #define RFLAGS_DF 0x400ull
 
-/* Failures print a line to COM1 and exit with the check's number. */
-__attribute__((noreturn)) void lm_fail(unsigned n, const char* what, uint64_t got, uint64_t want);
-void put_hex(uint64_t v);
 /* Reports an event no test expected (the default handler) and exits with 126. */
 __attribute__((noreturn)) void lm_unexpected(struct frame* f);
-
-#define CHECK(n, cond)                                  \
-    do {                                                \
-        if (!(cond)) lm_fail((n), #cond, 0, 0);         \
-    } while (0)
-#define CHECK_EQ(n, a, b)                                              \
-    do {                                                               \
-        uint64_t got_ = (uint64_t)(a), want_ = (uint64_t)(b);          \
-        if (got_ != want_) lm_fail((n), #a " == " #b, got_, want_);    \
-    } while (0)
 
 static inline __attribute__((noreturn)) void lm_pass(const char* marker) {
     put_str(marker);

@@ -118,7 +118,7 @@ std::vector<DecodeCase> cases() {
     add({.name = "Byte40IsRexIn64", .mode = L64, .bytes = {0x40, 0x01, 0xc8}, .len = 3, .flags_set = f::Rex});
     add({.name = "Byte40IsIncIn32", .mode = P32, .bytes = {0x40}, .len = 1, .name_is = "inc"});
     add({.name = "LeaRegisterFormInvalid", .mode = L64, .bytes = {0x8d, 0xc0}, .status = S::Invalid});
-    add({.name = "MovsxdInvalidIn32", .mode = P32, .bytes = {0x63, 0xc0}, .status = S::Invalid});
+    add({.name = "ArplIn32", .mode = P32, .bytes = {0x63, 0xc0}, .len = 2});
     add({.name = "ByteRegAhWithoutRex", .mode = L64, .bytes = {0x88, 0xe0}, .len = 2, .reg = kHighByteReg, .rm = 0});
     add({.name = "ByteRegSplWithRex", .mode = L64, .bytes = {0x40, 0x88, 0xe0}, .len = 3, .reg = 4});
     add({.name = "MovzxByteSourceUsesBh", .mode = L64, .bytes = {0x0f, 0xb6, 0xc7}, .len = 3, .reg = 0,

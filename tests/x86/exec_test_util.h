@@ -67,6 +67,26 @@ struct Machine {
     Event run(u64 max = 10'000) { return cpu.run(max); }
 };
 
+// An interrupt frame as the CPU pushed it at `sp`: the error code (when there is one), then
+// IP, CS, FLAGS, SP and SS, `width` bytes each (SP and SS only after a stack switch).
+struct InterruptFrame {
+    u64 error, rip, cs, rflags, rsp, ss;
+};
+template <class M>
+InterruptFrame read_frame(M& m, u64 sp, bool has_error, unsigned width) {
+    InterruptFrame f{};
+    if (has_error) {
+        f.error = m.peek(sp, width);
+        sp += width;
+    }
+    f.rip = m.peek(sp, width);
+    f.cs = m.peek(sp + width, width);
+    f.rflags = m.peek(sp + 2 * width, width);
+    f.rsp = m.peek(sp + 3 * width, width);
+    f.ss = m.peek(sp + 4 * width, width);
+    return f;
+}
+
 inline std::string case_name(const testing::TestParamInfo<ExecCase>& info) { return info.param.name; }
 
 inline void run_case(const ExecCase& c) {

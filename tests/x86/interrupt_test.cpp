@@ -12,25 +12,10 @@ constexpr u64 kHandler2 = 0x3100;
 constexpr u64 kRsp0 = 0x7000;
 constexpr u64 kIst1 = 0x6000;
 
-struct Frame {
-    u64 error, rip, cs, rflags, rsp, ss;
-};
+using Frame = InterruptFrame;
 
 // The interrupt frame at RSP (with or without an error code).
-Frame frame_at(PagedMachine& m, bool has_error) {
-    u64 sp = m.reg(R::Rsp);
-    Frame f{};
-    if (has_error) {
-        f.error = m.peek(sp, 8);
-        sp += 8;
-    }
-    f.rip = m.peek(sp, 8);
-    f.cs = m.peek(sp + 8, 8);
-    f.rflags = m.peek(sp + 16, 8);
-    f.rsp = m.peek(sp + 24, 8);
-    f.ss = m.peek(sp + 32, 8);
-    return f;
-}
+Frame frame_at(PagedMachine& m, bool has_error) { return read_frame(m, m.reg(R::Rsp), has_error, 8); }
 
 struct DeliveringMachine : PagedMachine {
     DeliveringMachine() {

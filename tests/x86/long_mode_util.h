@@ -34,6 +34,7 @@ struct PagedMachine {
         s.gdtr = {kGdt, 0x37};
         s.idtr = {kIdt, 0xfff};
         s.tr = SegmentState{kTr, kTss, 0x67, 0x8b};
+        poke(kTss + 0x66, 2, 0x68);  // I/O map base past the limit: no bitmap
         s.cr3 = kPml4;
         s.cr4 = cr4::PAE;
         s.efer = efer::LME | efer::LMA | efer::NXE | efer::SCE;

@@ -239,5 +239,21 @@ TEST(X86System, LgdtSgdt_RoundTrip) {
     EXPECT_EQ(m.peek(0x4102, 8), 0xffff888000001000u);
 }
 
+// A 64-bit TSS with an I/O bitmap at 0x68 that opens ports 0x80-0x87 to CPL 3.
+TEST(X86System, IoBitmapIn64BitTss_OpensOnlyItsPorts) {
+    PagedMachine m;
+    m.map(kCodeAddr, kCodeAddr, kPresentRw | pte::US);
+    m.poke(kTss + 0x66, 2, 0x68);
+    for (u64 i = 0; i < 0x20; ++i) m.poke(kTss + 0x68 + i, 1, i == 0x10 ? 0x00 : 0xff);
+    m.cpu.state().tr.limit = 0x68 + 0x20;
+    m.load(kCodeAddr, {0xe6, 0x87, 0xe6, 0x88});  // out 0x87, al; out 0x88, al
+    m.set_cpl(3);
+    const Event e = m.run();
+    ASSERT_EQ(e.kind, EventKind::Exception);
+    EXPECT_EQ(e.vector, Vector::GP);
+    EXPECT_EQ(e.error_code, 0u);
+    EXPECT_EQ(m.cpu.state().rip, kCodeAddr + 2);  // the first OUT went through
+}
+
 }  // namespace
 }  // namespace flint::x86::test
