@@ -70,6 +70,24 @@ struct FpuState {
     u16 fcs = 0, fds = 0;
 
     bool operator==(const FpuState&) const = default;
+
+    // The register stack: TOP lives in FSW bits 11-13; ST(i) is physical register TOP+i.
+    unsigned top() const { return (fsw >> 11) & 7; }
+    void set_top(unsigned t) { fsw = static_cast<u16>((fsw & ~0x3800u) | ((t & 7) << 11)); }
+    unsigned phys(unsigned i) const { return (top() + i) & 7; }
+    X87Reg& st_reg(unsigned i) { return st[phys(i)]; }
+    bool st_empty(unsigned i) const { return !(ftw & (1u << phys(i))); }
+    void set_tag(unsigned physical, bool valid) {
+        ftw = static_cast<u8>(valid ? ftw | (1u << physical) : ftw & ~(1u << physical));
+    }
+    // What every MMX instruction does to the x87 state: TOP = 0 and all tags valid (EMMS
+    // empties them again). MMX registers are the significands of the physical registers;
+    // an MMX write also sets the sign/exponent field to all ones.
+    void enter_mmx() {
+        set_top(0);
+        ftw = 0xff;
+    }
+    void write_mmx(unsigned r, u64 v) { st[r & 7] = X87Reg{v, 0xffff}; }
 };
 
 }  // namespace flint::x86
