@@ -56,6 +56,14 @@ std::string flags_text(u64 f) {
 // High quadword first, as a 128-bit number reads.
 std::string vec_text(const Vec128& v) { return fmt::format("{:016x}_{:016x}", v[1], v[0]); }
 
+std::string x87_reg_text(const X87Reg80& r) { return fmt::format("{:04x}_{:016x}", r.sign_exp, r.mantissa); }
+
+std::string x87_text(const X87State& x) {
+    std::string s = fmt::format("fcw={:#06x} fsw={:#06x} (top {}) ftw={:#04x}", x.fcw, x.fsw, (x.fsw >> 11) & 7, x.ftw);
+    for (unsigned i = 0; i < 8; ++i) s += fmt::format("{}st{}={}", i % 4 == 0 ? "\n      " : "  ", i, x87_reg_text(x.st[i]));
+    return s;
+}
+
 std::string data_text(const DataDelta& d) {
     std::string s = fmt::format("{} byte(s) changed", d.changed);
     for (unsigned i = 0; i < d.changed && i < kListedChanges; ++i)
@@ -77,6 +85,7 @@ Verdict judge(const Case& c, const Outcome& host, const Outcome& emu, bool known
         if (((gm >> r) & 1u) && host.gpr[r] != emu.gpr[r]) return Verdict::Fail;
     if ((host.rflags ^ emu.rflags) & flag_mask(c, host)) return Verdict::Fail;
     if (host.xmm != emu.xmm || ((host.mxcsr ^ emu.mxcsr) & mxcsr_mask(host))) return Verdict::Fail;
+    if (host.x87 != emu.x87) return Verdict::Fail;
     if (data_compared(c, host) && !(host.data == emu.data)) return Verdict::Fail;
     return Verdict::Pass;
 }
@@ -93,6 +102,7 @@ std::string describe(const Case& c, const Outcome& host, const Outcome& emu,
         for (unsigned x = 0; x < kXmms; ++x)
             s += fmt::format("{}xmm{:<2}={}", x % 2 == 0 ? "\n    " : "  ", x, vec_text(c.xmm[x]));
     }
+    if (insn_specs()[c.spec].has(trait::X87)) s += "\n    x87 " + x87_text(c.x87);
     for (unsigned p = 0; p < c.poke_count; ++p)
         s += fmt::format("  mem[{:#x}]:{}={:#x}", kDataBase + c.pokes[p].offset, c.pokes[p].size,
                          c.pokes[p].value);
@@ -118,6 +128,7 @@ std::string describe(const Case& c, const Outcome& host, const Outcome& emu,
     if (host.mxcsr != emu.mxcsr)
         s += fmt::format("  mxcsr host={:#06x} emu={:#06x}{}\n", host.mxcsr, emu.mxcsr,
                          ((host.mxcsr ^ emu.mxcsr) & mxcsr_mask(host)) ? "" : "  (PE after unmasked OE/UE: ignored)");
+    if (host.x87 != emu.x87) s += fmt::format("  x87 host: {}\n  x87 emu:  {}\n", x87_text(host.x87), x87_text(emu.x87));
     const u64 fm = flag_mask(c, host);
     if ((host.rflags ^ emu.rflags) & kCaseFlags) {
         s += fmt::format("  flags host={} emu={}  compared={}{}\n", flags_text(host.rflags),

@@ -8,6 +8,7 @@
 #include "prng.h"
 #include "values.h"
 #include "vector_values.h"
+#include "x87_values.h"
 
 namespace flint::x86diff {
 namespace {
@@ -105,6 +106,7 @@ Case Generator::make(u64 index) const {
     c.flags = rng.next() & kCaseFlags;
     for (Vec128& x : c.xmm) x = vector_value(rng);
     c.mxcsr = mxcsr_value(rng);
+    if (s.has(trait::X87)) c.x87 = x87_state(rng);
     c.data_seed = rng.next();
 
     build_case(s, rng, c, opsize, kind);

@@ -17,10 +17,6 @@ struct StateBlock {
     u64 in_flags;
     u64 out_gpr[kGprs];
     u64 out_flags;
-    XmmFile in_xmm;
-    XmmFile out_xmm;
-    u32 in_mxcsr;
-    u32 out_mxcsr;
     u32 host_mxcsr;  // the harness's own MXCSR, put back on every way out
     u32 fault_mxcsr;
     i32 pad_id;  // landing pad reached: its offset from kInsnAddr
@@ -33,6 +29,11 @@ struct StateBlock {
     u64 fault_gpr[kGprs];
     u64 fault_flags;
     XmmFile fault_xmm;
+    X87State fault_x87;
+    // FXRSTOR64 loads the case's x87, MXCSR and XMM state from in_fx; FXSAVE64 stores the
+    // result in out_fx.
+    alignas(16) u8 in_fx[512];
+    alignas(16) u8 out_fx[512];
 };
 static_assert(sizeof(StateBlock) < kPage);
 
