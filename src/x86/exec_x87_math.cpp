@@ -11,11 +11,13 @@ namespace {
 using namespace x87;
 
 // An operation on ST(0) (and ST(1) when `inputs` is 2) whose successful result adds
-// `grows` values to the stack (-1, 0 or 1).
+// `grows` values to the stack (-1, 0 or 1). `reduces`: C2 reports an incomplete argument
+// reduction (FPREM, FPREM1, FPTAN, FSIN, FCOS, FSINCOS), cleared by a stack fault too.
 struct TopOp {
     HostFn fn;
     u8 inputs;
     i8 grows;
+    bool reduces = false;
 };
 
 // Masked response to a stack fault: QNaN indefinite wherever a result would go.
@@ -32,6 +34,7 @@ void fault_response(FpuState& f, const TopOp& op) {
 Event run_top(FpuState& f, const TopOp& op) {
     const bool under = f.st_empty(0) || (op.inputs == 2 && f.st_empty(1));
     if (under || (op.grows > 0 && push_overflows(f))) {
+        if (op.reduces) set_cond(f, sw::C2, 0);
         if (under ? stack_underflow(f) : stack_overflow(f)) fault_response(f, op);
         return Event::none();
     }
@@ -51,8 +54,9 @@ Event examine(FpuState& f, bool fxam) {
         if (fxam) {
             const u16 sign = (f.st_reg(0).sign_exp & 0x8000) ? sw::C1 : 0;
             set_cond(f, sw::Cond, sw::C3 | sw::C0 | sign);
-        } else if (stack_underflow(f)) {
+        } else {  // "unordered", even when the fault is unmasked
             set_cond(f, sw::C0 | sw::C2 | sw::C3, sw::C0 | sw::C2 | sw::C3);
+            stack_underflow(f);
         }
         return Event::none();
     }
@@ -68,10 +72,10 @@ constexpr TopOp kOps[32] = {
     {},                   {},                   {},                   {},
     {},                   {},                   {},                   {},
     {},                   {},                   {},                   {},
-    {host_f2xm1, 1, 0},   {host_fyl2x, 2, -1},  {host_fptan, 1, 1},   {host_fpatan, 2, -1},
-    {host_fxtract, 1, 1}, {host_fprem1, 2, 0},  {},                   {},
-    {host_fprem, 2, 0},   {host_fyl2xp1, 2, -1}, {host_fsqrt, 1, 0},  {host_fsincos, 1, 1},
-    {host_frndint, 1, 0}, {host_fscale, 2, 0},  {host_fsin, 1, 0},    {host_fcos, 1, 0},
+    {host_f2xm1, 1, 0},   {host_fyl2x, 2, -1},        {host_fptan, 1, 1, true},    {host_fpatan, 2, -1},
+    {host_fxtract, 1, 1}, {host_fprem1, 2, 0, true},  {},                          {},
+    {host_fprem, 2, 0, true}, {host_fyl2xp1, 2, -1},  {host_fsqrt, 1, 0},          {host_fsincos, 1, 1, true},
+    {host_frndint, 1, 0}, {host_fscale, 2, 0},        {host_fsin, 1, 0, true},     {host_fcos, 1, 0, true},
 };
 
 }  // namespace

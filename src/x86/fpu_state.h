@@ -1,8 +1,8 @@
 #pragma once
 // The floating-point and vector register file: XMM0-15 with MXCSR (SSE/SSE2), and the
-// x87/MMX registers with their control, status and last-instruction fields, kept even
-// before x87 arithmetic exists so that FXSAVE/FXRSTOR carry them faithfully. A plain
-// struct, part of CpuState: a snapshot copies it as it is. Intel SDM vol. 1, 8.1 and 10.2.
+// x87/MMX registers with their control, status and last-instruction fields (x87.h has the
+// bit definitions). The single owner of the x87/MMX register file. A plain struct, part
+// of CpuState: a snapshot copies it as it is. Intel SDM vol. 1, 8.1 and 10.2.
 #include <array>
 #include <cstring>
 
