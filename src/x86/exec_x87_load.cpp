@@ -67,6 +67,7 @@ Event store_converted(Cpu& cpu, const Insn& in, HostFn fn, unsigned bytes, bool 
 Event store_m80(Cpu& cpu, const Insn& in) {
     FpuState& f = fpu_of(cpu);
     const bool empty = f.st_empty(0);
+    if (!cpu.probe_write(cpu.linear(in), 10)) return cpu.fault();
     if (empty && !masked(f, sw::IE)) return stack_underflow(f), Event::none();
     if (!write_m80(cpu, cpu.linear(in), empty ? kIndefinite : f.st_reg(0))) return cpu.fault();
     if (empty) stack_underflow(f);
