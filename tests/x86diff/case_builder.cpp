@@ -387,14 +387,13 @@ void Builder::build(unsigned opsize, AddrKind kind) {
     if (m_s.has(trait::MxcsrImage) && m_rng.chance(80)) poke(m_ea, 4, mxcsr_value(m_rng));
     if (m_s.has(trait::FxImage) && m_rng.chance(85)) poke(m_ea + 24, 4, mxcsr_value(m_rng));
     if (m_s.has(trait::HostFpuData)) {
-        // FXSAVE: MXCSR_MASK (+28) is the host model's, and FNINIT leaves the x87 data
-        // registers (+32..+159) holding whatever they held. The operand may not be where
-        // the solver aimed (a fixed base can leave the target out of reach): use the
-        // address the encoding really forms.
+        // FXSAVE: MXCSR_MASK (+28) is the host model's. The operand may not be where the
+        // solver aimed (a fixed base can leave the target out of reach): use the address
+        // the encoding really forms.
         const u64 ea = encoded_ea(kInsnAddr + m_c.len);
         if (ea >= kDataBase && ea < kDataBase + kDataSize) {
             m_c.host_bytes_offset = static_cast<u16>(ea - kDataBase + 28);
-            m_c.host_bytes_len = 160 - 28;
+            m_c.host_bytes_len = 4;
         }
     }
     if (m_s.has(trait::CmpAcc) && m_rng.chance(50)) {

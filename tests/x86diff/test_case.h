@@ -73,7 +73,7 @@ struct Case {
     u16 undef_gprs = 0;
     bool undef_data = false;
     // Data-area bytes whose stored value is the host's rather than the architecture's
-    // (FXSAVE's MXCSR_MASK and x87 register slots): left out of both data summaries.
+    // (FXSAVE's MXCSR_MASK): left out of both data summaries.
     u16 host_bytes_offset = 0;
     u16 host_bytes_len = 0;
 
