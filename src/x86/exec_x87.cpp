@@ -90,8 +90,7 @@ Event x87_control_reg(Cpu& cpu, const Insn& in) {
 Event op_fwait(Cpu& cpu, const Insn&) {
     const CpuState& s = cpu.state();
     if ((s.cr0 & (cr0::MP | cr0::TS)) == (cr0::MP | cr0::TS)) return Event::exception(Vector::NM);
-    if ((s.fpu.fsw & sw::ES) && (s.cr0 & cr0::NE)) return Event::exception(Vector::MF);
-    return Event::none();
+    return pending_exception(s);
 }
 
 }  // namespace flint::x86

@@ -102,17 +102,23 @@ enum class Kind : u8 {
     Compute,  // everything else: deliver a pending #MF, then record FIP/FOP (and FDP)
 };
 
-// #NM while CR0.EM or CR0.TS is set; then, for waiting instructions, a pending unmasked
-// exception becomes #MF when CR0.NE is set. With NE clear a PC would signal FERR# to the
-// interrupt controller; this CPU has no such line and simply carries on.
+// A pending unmasked exception (FSW.ES) becomes #MF at the next waiting x87 instruction,
+// WAIT, or MMX instruction, when CR0.NE is set. With NE clear a PC would signal FERR# to
+// the interrupt controller; this CPU has no such line and simply carries on.
+inline Event pending_exception(const CpuState& s) {
+    if ((s.fpu.fsw & sw::ES) && (s.cr0 & cr0::NE)) [[unlikely]]
+        return Event::exception(Vector::MF);
+    return Event::none();
+}
+
+// #NM while CR0.EM or CR0.TS is set; then, for waiting instructions, a pending #MF.
 inline Event begin(Cpu& cpu, const Insn& in, Kind kind) {
     CpuState& s = cpu.state();
     if (s.cr0 & (cr0::EM | cr0::TS)) [[unlikely]]
         return Event::exception(Vector::NM);
     FpuState& f = s.fpu;
     if (kind == Kind::NoWait) return Event::none();
-    if ((f.fsw & sw::ES) && (s.cr0 & cr0::NE)) [[unlikely]]
-        return Event::exception(Vector::MF);
+    if (Event e = pending_exception(s); !e.ok()) return e;
     if (kind == Kind::Compute) {
         f.fip = cpu.insn_rip();
         f.fcs = s.seg[static_cast<unsigned>(Seg::Cs)].selector;
