@@ -2,16 +2,17 @@
 // Internal: x87 arithmetic executed by the host's own x87 unit, as the SSE handlers use
 // host SSE (see sse.h). Each operation loads the guest's control word and condition codes
 // into the host with FLDENV (all registers empty), pushes its operands, runs the very
-// instruction the guest asked for, and takes the whole result back with FNSAVE, which
-// also reinitialises the host FPU. The results, NaN choices, rounding under the guest's
+// instruction the guest asked for, and takes back its status word and whatever it left
+// on the stack (the number of values is the host's TOP). The results, NaN choices, rounding under the guest's
 // precision and rounding control, the C0-C3 codes and the exception flags are then the
 // hardware's own, including what it does with an unmasked exception (destination left
 // alone, or the exponent-wrapped result of an unmasked overflow/underflow).
 //
 // Unmasked exceptions are safe on the host: x87 reports them only at the next waiting
-// instruction, and the sequence ends with the non-waiting FNSAVE, whose reinitialisation
-// clears them. Everything between FLDENV and FNSAVE touches only the block's operands.
+// instruction, and the non-waiting FNSTSW and FNCLEX read and clear them first. Between
+// FLDENV and the last FLDCW only the block's operands are touched.
 #include <array>
+#include <cstddef>
 #include <cstring>
 
 #include "x86/fpu_state.h"
@@ -23,48 +24,54 @@
 
 namespace flint::x86::x87 {
 
-// FLDENV's 28-byte image and FNSAVE's 108-byte image, 32-bit protected-mode layout.
+// FLDENV's 28-byte image, 32-bit protected-mode layout: the guest's control word and
+// condition codes, TOP = 0, every register empty.
 struct HostEnv {
     u16 fcw = 0, r0 = 0xffff, fsw = 0, r1 = 0xffff, ftw = 0xffff, r2 = 0xffff;
     u32 fip = 0, cs_op = 0, fdp = 0, fds = 0;
 };
-struct HostSave {
-    HostEnv env;
-    std::array<std::array<u8, 10>, 8> st;  // in stack order: ST(0) first
-};
-static_assert(sizeof(HostEnv) == 28 && sizeof(HostSave) == 108);
+static_assert(sizeof(HostEnv) == 28);
 
 struct HostIo {
     X87Reg a{}, b{};                   // pushed as host ST(1) = b, ST(0) = a, when used
     alignas(16) std::array<u8, 16> mem{};  // a memory operand: source or destination
     HostEnv env{};
-    HostSave out{};
+    u16 status = 0;                         // the host's FSW right after the instruction
+    std::array<X87Reg, 8> st{};             // what it left on its stack, ST(0) first
 
-    u16 sw() const { return out.env.fsw; }
+    u16 sw() const { return status; }
     u16 flags() const { return sw() & sw::Exceptions; }
     u16 cond() const { return sw() & sw::Cond; }
     // Values left on the host stack: TOP started at 0 and each push decremented it.
     unsigned count() const { return (8 - ((sw() >> 11) & 7)) & 7; }
-    X87Reg result(unsigned i) const {
-        X87Reg r;
-        std::memcpy(&r.mantissa, out.st[i].data(), 8);
-        std::memcpy(&r.sign_exp, out.st[i].data() + 8, 2);
-        return r;
-    }
+    X87Reg result(unsigned i) const { return st[i]; }
 };
 
 using HostFn = void (*)(HostIo&);
 
+// FSTP m80 fills the first 10 bytes of each 16-byte slot of HostIo::st.
+static_assert(sizeof(X87Reg) == 16 && offsetof(X87Reg, sign_exp) == 8);
+
+inline constexpr u16 kHostMaskedCw = 0x037f;
+
 // One host routine per instruction form. `loads` pushes the operands the form reads from
-// the stack; `insn` may name the memory operand as %[mem].
+// the stack; `insn` may name the memory operand as %[mem]. Afterwards: FNSTSW takes the
+// status, FNCLEX drops the exceptions (before any waiting instruction could report
+// them), and with every exception masked the values the instruction left are popped into
+// io.st, exactly as many as TOP says, so the host stack ends empty as the ABI wants it.
 #define FLINT_X87_HOST(name, loads, insn)                                                       \
     inline void name(HostIo& io) {                                                              \
         u16 saved;                                                                              \
-        asm volatile("fnstcw %[saved]\n\tfldenv %[env]\n\t" loads insn "\n\tfnsave %[out]\n\t" \
-                     "fldcw %[saved]"                                                           \
-                     : [saved] "=m"(saved), [out] "=m"(io.out), [mem] "+m"(io.mem)              \
-                     : [env] "m"(io.env), [a] "m"(io.a), [b] "m"(io.b)                          \
-                     : "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)", "st(7)");    \
+        asm volatile("fnstcw %[saved]\n\tfldenv %[env]\n\t" loads insn "\n\t"                \
+                     "fnstsw %[sw]\n\tfnclex\n\tfldcw %[masked]\n\t"                          \
+                     "movzwl %[sw], %%eax\n\tshrl $11, %%eax\n\tnegl %%eax\n\tandl $7, %%eax\n\t" \
+                     "leaq %[st], %%rdx\n\tjmp 2f\n"                                            \
+                     "1:\n\tfstpt (%%rdx)\n\taddq $16, %%rdx\n\tdecl %%eax\n"                   \
+                     "2:\n\ttestl %%eax, %%eax\n\tjnz 1b\n\tfldcw %[saved]"                      \
+                     : [saved] "=m"(saved), [sw] "=m"(io.status), [st] "=m"(io.st), [mem] "+m"(io.mem) \
+                     : [env] "m"(io.env), [a] "m"(io.a), [b] "m"(io.b), [masked] "m"(kHostMaskedCw)   \
+                     : "rax", "rdx", "cc", "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)",  \
+                       "st(7)");                                                                \
     }
 #define FLINT_X87_LOAD0 ""
 #define FLINT_X87_LOAD1 "fldt %[a]\n\t"
