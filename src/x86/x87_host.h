@@ -3,9 +3,9 @@
 // host SSE (see sse.h). Each operation loads the guest's control word and condition codes
 // into the host with FLDENV (all registers empty), pushes its operands, runs the very
 // instruction the guest asked for, and takes back its status word and whatever it left
-// on the stack (the number of values is the host's TOP). The results, NaN choices, rounding under the guest's
-// precision and rounding control, the C0-C3 codes and the exception flags are then the
-// hardware's own, including what it does with an unmasked exception (destination left
+// on the stack (the number of values is the host's TOP). The results, NaN choices,
+// rounding under the guest's precision and rounding control, the C0-C3 codes and the
+// exception flags are then the hardware's own, including what it does with an unmasked exception (destination left
 // alone, or the exponent-wrapped result of an unmasked overflow/underflow).
 //
 // Unmasked exceptions are safe on the host: x87 reports them only at the next waiting
@@ -33,11 +33,11 @@ struct HostEnv {
 static_assert(sizeof(HostEnv) == 28);
 
 struct HostIo {
-    X87Reg a{}, b{};                   // pushed as host ST(1) = b, ST(0) = a, when used
+    X87Reg a{}, b{};                       // pushed as host ST(1) = b, ST(0) = a, when used
     alignas(16) std::array<u8, 16> mem{};  // a memory operand: source or destination
     HostEnv env{};
-    u16 status = 0;                         // the host's FSW right after the instruction
-    std::array<X87Reg, 8> st{};             // what it left on its stack, ST(0) first
+    u16 status = 0;              // the host's FSW right after the instruction
+    std::array<X87Reg, 8> st{};  // what it left on its stack, ST(0) first
 
     u16 sw() const { return status; }
     u16 flags() const { return sw() & sw::Exceptions; }
