@@ -80,14 +80,6 @@ struct FpuState {
     void set_tag(unsigned physical, bool valid) {
         ftw = static_cast<u8>(valid ? ftw | (1u << physical) : ftw & ~(1u << physical));
     }
-    // What every MMX instruction does to the x87 state: TOP = 0 and all tags valid (EMMS
-    // empties them again). MMX registers are the significands of the physical registers;
-    // an MMX write also sets the sign/exponent field to all ones.
-    void enter_mmx() {
-        set_top(0);
-        ftw = 0xff;
-    }
-    void write_mmx(unsigned r, u64 v) { st[r & 7] = X87Reg{v, 0xffff}; }
 };
 
 }  // namespace flint::x86
