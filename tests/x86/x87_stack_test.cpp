@@ -83,6 +83,20 @@ TEST(X86X87Stack, PendingException_NoWaitFormsAndLegacyMode) {
     EXPECT_EQ(e.vector, Vector::MF);
 }
 
+TEST(X86X87Stack, FldcwUnmaskingASetFlag_MakesItPending) {
+    X87Fixture m;
+    m.cpu.state().cr0 |= cr0::NE;
+    m.fpu().fsw = 0x04;  // ZE set while masked: nothing pending
+    m.reg(Reg::Rbx) = 0x2000;
+    m.poke(0x2000, 2, 0x037b);  // ZM cleared
+    m.load(kCodeAddr, {0xd9, 0x2b, 0xd9, 0xd0});  // fldcw [rbx]; fnop
+    ASSERT_EQ(m.cpu.step().kind, EventKind::None);
+    EXPECT_EQ(m.fpu().fsw, 0x04 | kES | kB);
+    const Event e = m.cpu.step();
+    ASSERT_EQ(e.kind, EventKind::Exception);
+    EXPECT_EQ(e.vector, Vector::MF);
+}
+
 TEST(X86X87Stack, EmulationOrTaskSwitched_ArithmeticRaisesNm) {
     for (const u64 bit : {cr0::EM, cr0::TS}) {
         X87Fixture m;
