@@ -156,7 +156,7 @@ void x87::finit(FpuState& f) {
 
 // D9 /4 FLDENV, /5 FLDCW, /6 FNSTENV, /7 FNSTCW; DD /4 FRSTOR, /6 FNSAVE, /7 FNSTSW m16.
 Event x87_control_mem(Cpu& cpu, const Insn& in) {
-    const unsigned op = in.opcode() << 4 | (in.reg & 7);
+    const unsigned op = unsigned{in.opcode()} << 4 | (in.reg & 7u);
     const bool no_wait = op == 0xd96 || op == 0xd97 || op == 0xdd6 || op == 0xdd7;
     if (Event e = begin(cpu, in, no_wait ? Kind::NoWait : Kind::Control); !e.ok()) return e;
     FpuState& f = fpu_of(cpu);

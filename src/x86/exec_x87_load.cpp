@@ -144,7 +144,7 @@ Event fst_reg(FpuState& f, unsigned i, bool pop_after) {
 Event x87_load_mem(Cpu& cpu, const Insn& in) {
     if (Event e = begin(cpu, in, Kind::Compute); !e.ok()) return e;
     const unsigned reg = in.reg & 7;
-    switch (in.opcode() << 4 | reg) {
+    switch (unsigned{in.opcode()} << 4 | reg) {
     case 0xd90: return load<4>(cpu, in, host_fld_m32);
     case 0xd92: return store_converted(cpu, in, host_fst_m32, 4, false);
     case 0xd93: return store_converted(cpu, in, host_fst_m32, 4, true);
