@@ -71,7 +71,7 @@ inline X87Reg80 x87_value(Prng& rng) {
         const u64 d = double_edge(rng);
         const u16 e = static_cast<u16>((d >> 52) & 0x7ff);
         if (e == 0 || e == 0x7ff) return x87_edge(rng);
-        return {kX87Int | (d << 11), static_cast<u16>(((d >> 48) & 0x8000) | (e - 1023 + kX87Bias))};
+        return {kX87Int | (d << 11), static_cast<u16>(((d >> 48) & 0x8000) | (e + (kX87Bias - 1023u)))};
     }
     default: return {rng.next(), static_cast<u16>(rng.next())};
     }
