@@ -23,8 +23,7 @@ CpuModel CpuModel::flint_default() {
     namespace b = cpuid_bits;
     CpuModel m;
     // Only what executes today: RDTSC, CMPXCHG8B, CMOVcc; MOVBE, CMPXCHG16B, POPCNT;
-    // LAHF/SAHF in 64-bit mode, LZCNT (ABM); RDTSCP. Not yet: FPU (x87), MSR,
-    // SYSCALL, NX and LM (paging and EFER arrive in part 2). Not BMI1 either: TZCNT works,
+    // LAHF/SAHF in 64-bit mode, LZCNT (ABM); RDTSCP. Not BMI1 either: TZCNT works,
     // but the bit also announces the VEX-encoded ANDN/BEXTR/BLSI/BLSMSK/BLSR, so F3 0F BC
     // executes as BSF, as on processors without BMI1.
     // System architecture: paging (PSE, PSE-36, PAE, PGE, NX, 1 GiB pages, long mode),
@@ -32,12 +31,10 @@ CpuModel CpuModel::flint_default() {
     m.f1_edx = b::TSC | b::CX8 | b::CMOV | b::PSE | b::MSR | b::PAE | b::SEP | b::MTRR | b::PGE | b::PAT | b::PSE36 |
                b::CLFSH;
     // SSE, SSE2, SSE3 and SSSE3 with their state (FXSAVE/FXRSTOR, MXCSR): exec_sse_*.cpp,
-    // fxsave.cpp; MMX and the SSE-to-SSSE3 forms on MMX registers: exec_mmx*.cpp.
-    // FIXME: SSE3 also names the x87 FISTTP, which arrives with x87 arithmetic. Not SSE4.
+    // fxsave.cpp; MMX and the SSE-to-SSSE3 forms on MMX registers: exec_mmx*.cpp; SSE3's
+    // x87 FISTTP is in exec_x87_load.cpp. Not SSE4.
     m.f1_edx |= b::MMX | b::FXSR | b::SSE | b::SSE2;
-    // FPU: the x87 control subset (exec_x87_min.cpp) that an OS needs to initialise and
-    // save the FPU; a 64-bit Linux refuses to boot without the bit. x87 arithmetic still
-    // raises #UD.
+    // FPU: the whole x87 instruction set (exec_x87*.cpp), with FCMOVcc and FCOMI (CMOV).
     m.f1_edx |= b::FPU;
     m.f1_ecx = b::MOVBE | b::CX16 | b::POPCNT | b::SSE3 | b::SSSE3;
     m.e1_edx = b::RDTSCP | b::SYSCALL | b::NX | b::PAGE1GB | b::LM;

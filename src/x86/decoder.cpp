@@ -276,6 +276,7 @@ DecodeStatus decode(CpuMode mode, std::span<const u8> bytes, Insn& out) {
     u8 modrm = 0;
     const bool has_modrm = needs_modrm(form);
     if (has_modrm && !rd.next(modrm)) return stop(rd.status());
+    out.imm2 = modrm;  // the x87 opcode register (FOP) records it; ENTER's level replaces it
     if (form == Form::Group) {
         const OpRow& s = group_rows()[row->group][(modrm >> 3) & 7];
         if (s.form == Form::Invalid) return stop(DecodeStatus::Invalid);

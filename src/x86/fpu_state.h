@@ -1,8 +1,8 @@
 #pragma once
 // The floating-point and vector register file: XMM0-15 with MXCSR (SSE/SSE2), and the
-// x87/MMX registers with their control, status and last-instruction fields, kept even
-// before x87 arithmetic exists so that FXSAVE/FXRSTOR carry them faithfully. A plain
-// struct, part of CpuState: a snapshot copies it as it is. Intel SDM vol. 1, 8.1 and 10.2.
+// x87/MMX registers with their control, status and last-instruction fields (x87.h has the
+// bit definitions). The single owner of the x87/MMX register file. A plain struct, part
+// of CpuState: a snapshot copies it as it is. Intel SDM vol. 1, 8.1 and 10.2.
 #include <array>
 #include <cstring>
 
@@ -70,6 +70,16 @@ struct FpuState {
     u16 fcs = 0, fds = 0;
 
     bool operator==(const FpuState&) const = default;
+
+    // The register stack: TOP lives in FSW bits 11-13; ST(i) is physical register TOP+i.
+    unsigned top() const { return (fsw >> 11) & 7; }
+    void set_top(unsigned t) { fsw = static_cast<u16>((fsw & ~0x3800u) | ((t & 7) << 11)); }
+    unsigned phys(unsigned i) const { return (top() + i) & 7; }
+    X87Reg& st_reg(unsigned i) { return st[phys(i)]; }
+    bool st_empty(unsigned i) const { return !(ftw & (1u << phys(i))); }
+    void set_tag(unsigned physical, bool valid) {
+        ftw = static_cast<u8>(valid ? ftw | (1u << physical) : ftw & ~(1u << physical));
+    }
 };
 
 }  // namespace flint::x86

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "x86/sse.h"
+#include "x86/x87.h"
 
 namespace flint::x86 {
 namespace {
@@ -78,7 +79,8 @@ void build_image(const FpuState& f, Layout layout, unsigned xmm_count, Image& im
 }
 
 void load_image(FpuState& f, Layout layout, unsigned xmm_count, const Image& img) {
-    f.fcw = get<u16>(img, fx::Fcw);
+    // The control word as FLDCW takes it; ES and B follow the flags and masks.
+    f.fcw = static_cast<u16>((get<u16>(img, fx::Fcw) & x87::cw::Writable) | x87::cw::Fixed);
     f.fsw = get<u16>(img, fx::Fsw);
     f.ftw = get<u8>(img, fx::Ftw);
     f.fop = static_cast<u16>(get<u16>(img, fx::Fop) & 0x7ff);  // an 11-bit opcode
@@ -91,6 +93,7 @@ void load_image(FpuState& f, Layout layout, unsigned xmm_count, const Image& img
         f.fdp = get<u32>(img, fx::Fdp);
         f.fds = get<u16>(img, fx::Fds);
     }
+    x87::update_summary(f);
     f.mxcsr = get<u32>(img, fx::Mxcsr);
     for (unsigned i = 0; i < 8; ++i) {
         X87Reg& r = f.st[(top_of_stack(f) + i) & 7];

@@ -95,9 +95,9 @@ Event op_pause(Cpu&, const Insn&);
 Event op_ud(Cpu&, const Insn&);             // defined as invalid (UD0/UD1/UD2)
 Event op_unimplemented(Cpu&, const Insn&);  // valid on hardware, not (yet) here: #UD
 
-// exec_x87_min.cpp
-Event op_x87_min(Cpu&, const Insn&);  // D8-DF: FNINIT FNCLEX FLDCW FNSTCW FNSTSW FLD1 FLDZ...
-Event op_fwait(Cpu&, const Insn&);    // 9B
+// exec_x87.cpp (and exec_x87_*.cpp) — the x87 FPU.
+Event op_x87(Cpu&, const Insn&);    // D8-DF
+Event op_fwait(Cpu&, const Insn&);  // 9B
 Event op_cpuid(Cpu&, const Insn&);
 Event op_rdtsc(Cpu&, const Insn&);
 Event op_flag(Cpu&, const Insn&);           // ext: 0 CLC 1 STC 2 CLI 3 STI 4 CLD 5 STD 6 CMC

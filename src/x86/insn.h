@@ -54,7 +54,7 @@ struct Insn {
     u8 index = kNoReg;
     u8 scale = 0;
     u8 ext = 0;        // ModRM.reg for group opcodes, condition code for Jcc/SETcc/CMOVcc
-    u8 imm2 = 0;       // second immediate (ENTER's nesting level)
+    u8 imm2 = 0;       // second immediate (ENTER's nesting level); else the ModRM byte
     u8 esize = 4;      // size of the E operand in bytes: opsize except MOVZX/MOVSX/MOVSXD
 
     bool mem() const { return flags & insn_flags::Mem; }

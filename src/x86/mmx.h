@@ -8,12 +8,11 @@
 // that register's sign and exponent (bits 64-79) to all ones. The switch happens only
 // when the instruction completes: a faulting one leaves the x87 state alone.
 #include "x86/sse.h"
+#include "x86/x87.h"
 
 namespace flint::x86 {
 
 namespace mmx {
-inline constexpr u16 kFswEs = 1u << 7;  // FSW.ES: an unmasked x87 exception is pending
-inline constexpr u16 kX87Exceptions = 0x3f;  // IE..PE in FSW (flags) and FCW (masks)
 inline constexpr u16 kFswTop = 7u << 11;
 inline constexpr u16 kWrittenExponent = 0xffff;
 }  // namespace mmx
@@ -35,18 +34,10 @@ inline void set_mm(Cpu& cpu, unsigned r, u64 v) {
     enter_mmx(cpu);
 }
 
-// A pending unmasked x87 exception is delivered before any instruction that touches the
-// x87/MMX state. Pending means FSW.ES, which the x87 arithmetic sets with the flag; an
-// exception flag whose mask FLDCW, FLDENV or FXRSTOR cleared is pending too, as the SDM
-// says of those loads, whatever ES holds. FNCLEX and FNINIT clear both.
-// FIXME: with CR0.NE clear the hardware signals FERR# (IRQ 13 through the PIC) instead of
-// #MF; #MF is raised either way.
-inline Event x87_pending_check(Cpu& cpu) {
-    const FpuState& f = fpu(cpu);
-    if ((f.fsw & mmx::kFswEs) || (f.fsw & ~f.fcw & mmx::kX87Exceptions)) [[unlikely]]
-        return Event::exception(Vector::MF);
-    return Event::none();
-}
+// A pending unmasked x87 exception (FSW.ES, which the x87 loads FLDCW, FLDENV, FRSTOR and
+// FXRSTOR recompute from the flags and masks) is delivered as #MF before any instruction
+// that touches the x87/MMX state, when CR0.NE is set (x87::pending_exception).
+inline Event x87_pending_check(Cpu& cpu) { return x87::pending_exception(cpu.state()); }
 
 // MMX instructions and the SSE ones that use only MMX registers (SDM vol. 3, tables 22-7
 // and 22-8): #UD with CR0.EM, #NM with CR0.TS, then #MF for a pending x87 exception.

@@ -80,7 +80,7 @@ constexpr std::array<OpRow, 256> build_one_byte() {
     t[0x98] = R(op_cbw, "cbw", Form::None, Size::V);
     t[0x99] = R(op_cwd, "cwd", Form::None, Size::V);
     t[0x9a] = R(op_call_far, "callf", Form::None, Size::V, ImmKind::Far, kInv64);
-    t[0x9b] = R(op_fwait, "fwait", Form::None, Size::V);  // exec_x87_min.cpp
+    t[0x9b] = R(op_fwait, "fwait", Form::None, Size::V);  // exec_x87.cpp
     t[0x9c] = R(op_pushf, "pushf", Form::None, Size::D64);
     t[0x9d] = R(op_popf, "popf", Form::None, Size::D64);
     t[0x9e] = R(op_sahf, "sahf", Form::None, Size::B);
@@ -126,8 +126,8 @@ constexpr std::array<OpRow, 256> build_one_byte() {
     t[0xd5] = R(op_bcd, "aad", Form::None, Size::B, ImmKind::B, kInv64, 5);
     t[0xd6] = R(op_bcd, "salc", Form::None, Size::B, ImmKind::None, kInv64, 6);
     t[0xd7] = R(op_xlat, "xlat", Form::None, Size::B);
-    // exec_x87_min.cpp: the control subset of x87; the rest of D8-DF raises #UD there.
-    for (unsigned x = 0xd8; x <= 0xdf; ++x) t[x] = R(op_x87_min, "x87", Form::E, Size::V);
+    // exec_x87.cpp: the x87 escapes, sorted by ModRM there.
+    for (unsigned x = 0xd8; x <= 0xdf; ++x) t[x] = R(op_x87, "x87", Form::E, Size::V);
     t[0xe0] = R(op_loop, "loopne", Form::None, Size::F64, ImmKind::Jb, 0, 0);
     t[0xe1] = R(op_loop, "loope", Form::None, Size::F64, ImmKind::Jb, 0, 1);
     t[0xe2] = R(op_loop, "loop", Form::None, Size::F64, ImmKind::Jb, 0, 2);

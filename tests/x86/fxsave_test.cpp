@@ -9,7 +9,7 @@ constexpr u64 kArea = 0x3000;
 
 // A state with every field distinct. TOP = 7, so ST(0) is physical register 7.
 void fill_state(FpuState& f) {
-    f.fcw = 0x1234;
+    f.fcw = 0x1274;  // a control word FXRSTOR keeps as it is (bit 6 set, reserved bits clear)
     f.fsw = 0x3800;
     f.ftw = 0x81;
     f.fop = 0x7ff;
@@ -37,7 +37,7 @@ TEST(X86Fxsave, Fxsave64_LayoutOffsets) {
     FxMachine m({0x48, 0x0f, 0xae, 0x03});  // fxsave64 [rbx]
     fill_state(m.fpu());
     ASSERT_EQ(m.run().kind, EventKind::Halt);
-    EXPECT_EQ(m.peek(kArea + 0, 2), 0x1234u);   // FCW
+    EXPECT_EQ(m.peek(kArea + 0, 2), 0x1274u);   // FCW
     EXPECT_EQ(m.peek(kArea + 2, 2), 0x3800u);   // FSW
     EXPECT_EQ(m.peek(kArea + 4, 1), 0x81u);     // abridged FTW
     EXPECT_EQ(m.peek(kArea + 5, 1), 0u);        // reserved

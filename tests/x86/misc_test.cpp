@@ -62,7 +62,7 @@ INSTANTIATE_TEST_SUITE_P(
                     FaultCase{"Ud0", {0x0f, 0xff, 0xc0}, Vector::UD, false},
                     FaultCase{"UndefinedOpcode", {0x0f, 0x04}, Vector::UD, false},
                     FaultCase{"LockOnRegister", {0xf0, 0x01, 0xc0}, Vector::UD, false},
-                    FaultCase{"X87ArithmeticNotImplemented", {0xd8, 0xc1}, Vector::UD, false},  // fadd st, st(1)
+                    FaultCase{"X87ReservedEncoding", {0xd9, 0xd1}, Vector::UD, false},
                     FaultCase{"TooLong", {0x2e, 0x2e, 0x2e, 0x2e, 0x2e, 0x2e, 0x48, 0xb8, 1, 2, 3, 4, 5, 6, 7, 8},
                               Vector::GP, false},
                     FaultCase{"Int3", {0xcc}, Vector::BP, true},

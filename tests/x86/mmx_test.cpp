@@ -16,9 +16,17 @@ constexpr u16 kFswTop = 0x3800;
 struct MmxFixture : Machine {
     MmxFixture() {
         cpu.state().cr4 |= cr4::OSFXSR | cr4::OSXMMEXCPT;
+        set_ne(true);
         reg(Reg::Rbx) = kData;
     }
     FpuState& fpu() { return cpu.state().fpu; }
+    // CR0.NE: a pending x87 exception is #MF rather than FERR#. A CR0 change set from
+    // outside re-derives the mode, so the 64-bit mode is forced again.
+    void set_ne(bool on) {
+        if (on) cpu.state().cr0 |= cr0::NE;
+        else cpu.state().cr0 &= ~u64{cr0::NE};
+        cpu.set_mode(CpuMode::Long64);
+    }
     Event run_code(std::vector<u8> code) {
         code.push_back(0xf4);
         load(kCodeAddr, code);
@@ -62,16 +70,31 @@ TEST(X86Mmx, PendingX87Exception_MathFault) {
     }
 }
 
-// A flag whose mask was cleared (FLDCW after the fault, say) is pending even without ES;
-// a masked one is not.
-TEST(X86Mmx, UnmaskedFlagWithoutEs_MathFault) {
+// FLDCW that unmasks a set flag makes it pending (FSW.ES), so the next MMX instruction
+// takes #MF; a masked flag is not pending.
+TEST(X86Mmx, FldcwUnmasksFlag_MathFault) {
+    const std::vector<u8> code = {0xd9, 0x2b, 0x0f, 0xfc, 0xc1};  // fldcw [rbx]; paddb mm0, mm1
     MmxFixture pending;
-    pending.fpu().fsw = 0x04;      // divide by zero
-    pending.fpu().fcw = 0x037b;    // ... unmasked
-    pending.expect_fault(kPaddbMm0Mm1, Vector::MF);
+    pending.fpu().fsw = 0x04;  // divide by zero, masked so far
+    pending.poke(kData, 2, 0x037b);  // ... now unmasked
+    const Event e = pending.run_code(code);
+    ASSERT_EQ(e.kind, EventKind::Exception);
+    EXPECT_EQ(e.vector, Vector::MF);
+    EXPECT_EQ(pending.cpu.state().rip, kCodeAddr + 2);
+    EXPECT_EQ(pending.fpu().fsw & kFswEs, kFswEs);
     MmxFixture masked;
     masked.fpu().fsw = 0x04;
-    EXPECT_EQ(masked.run_code(kPaddbMm0Mm1).kind, EventKind::Halt);
+    masked.poke(kData, 2, 0x037f);
+    EXPECT_EQ(masked.run_code(code).kind, EventKind::Halt);
+}
+
+// With CR0.NE clear a pending exception would go to FERR#, which this CPU lacks: no #MF.
+TEST(X86Mmx, PendingX87ExceptionWithoutNe_NoFault) {
+    MmxFixture m;
+    m.set_ne(false);
+    m.fpu().fsw = kFswEs | 0x01;
+    m.fpu().fcw = 0x037e;
+    EXPECT_EQ(m.run_code(kPaddbMm0Mm1).kind, EventKind::Halt);
 }
 
 TEST(X86Mmx, PendingX87Exception_ClearedByFnclex) {

@@ -9,6 +9,7 @@
 #include "undefined_flags.h"
 #include "values.h"
 #include "vector_values.h"
+#include "x87_values.h"
 
 namespace flint::x86diff {
 namespace {
@@ -45,6 +46,7 @@ private:
     unsigned e_size() const;
     u64 encoded_ea(u64 next_rip) const;
     void mark_undefined(unsigned opsize);
+    void x87_operand(unsigned access, unsigned opsize);
 
     const InsnSpec& m_s;
     Prng& m_rng;
@@ -108,7 +110,7 @@ void Builder::choose_operands(AddrKind kind) {
     m_e.reg = m_s.reg >= 0 ? static_cast<u8>(m_s.reg | (m_rng.chance(10) ? 8 : 0))
                            : static_cast<u8>(m_rng.below(16));
     m_e.kind = kind;
-    m_e.rm = static_cast<u8>(m_rng.below(16));
+    m_e.rm = m_s.rm >= 0 ? static_cast<u8>(m_s.rm) : static_cast<u8>(m_rng.below(16));
     if ((m_s.has(trait::Indirect)) && m_e.rm == kRsp) m_e.rm = kRax;  // RSP is the stack
     m_e.base = static_cast<u8>(m_rng.below(16));
     do {
@@ -305,6 +307,29 @@ void Builder::mark_undefined(unsigned opsize) {
     else m_c.undef_gprs = static_cast<u16>(1u << m_e.rm);
 }
 
+// x87 memory operands: floats by width, integers, BCD, control words and environments.
+void Builder::x87_operand(unsigned access, unsigned opsize) {
+    if (m_s.has(trait::X87Env)) {
+        // A control word the instruction can live with, and a tag word; the rest random.
+        const unsigned width = opsize == 2 ? 2 : 4;
+        poke(m_ea, 2, x87_control_image(m_rng));
+        if (m_rng.chance(50)) poke(m_ea + 2 * width, 2, m_rng.chance(50) ? 0xffff : m_rng.next() & 0xffff);
+        return;
+    }
+    if (!m_rng.chance(75)) return;
+    if (access == 10) {
+        const X87Reg80 v = m_s.has(trait::X87Int) ? x87_bcd(m_rng) : x87_value(m_rng);
+        poke(m_ea, 8, v.mantissa);
+        poke(m_ea + 8, 2, v.sign_exp);
+    } else if (m_s.has(trait::X87Int)) {
+        poke(m_ea, access, m_s.mnemonic == "FLDCW" ? x87_control_image(m_rng) : immediate_value(m_rng, access));
+    } else if (access == 4) {
+        poke(m_ea, 4, float_edge(m_rng));
+    } else if (access == 8) {
+        poke(m_ea, 8, double_edge(m_rng));
+    }
+}
+
 void Builder::build(unsigned opsize, AddrKind kind) {
     m_c.variant = make_variant(opsize, kind);
     choose_operands(kind);
@@ -352,7 +377,8 @@ void Builder::build(unsigned opsize, AddrKind kind) {
         poke(m_c.gpr[kRsp], opsize, kUserFlagsBase | (m_rng.next() & kCaseFlags));
     }
     const bool vector = m_s.has(trait::Sse) || m_s.has(trait::Mmx);
-    if (mem() && !m_s.has(trait::Indirect) && !vector && access <= 8 && m_rng.chance(50))
+    if (mem() && m_s.has(trait::X87)) x87_operand(access, opsize);
+    else if (mem() && !m_s.has(trait::Indirect) && !vector && access <= 8 && m_rng.chance(50))
         poke(m_ea, access, immediate_value(m_rng, access));
     if (mem() && m_s.has(trait::Sse) && access <= 16 && m_rng.chance(60)) {  // float edges
         const Vec128 v = vector_value(m_rng);
@@ -364,14 +390,13 @@ void Builder::build(unsigned opsize, AddrKind kind) {
     if (m_s.has(trait::MxcsrImage) && m_rng.chance(80)) poke(m_ea, 4, mxcsr_value(m_rng));
     if (m_s.has(trait::FxImage) && m_rng.chance(85)) poke(m_ea + 24, 4, mxcsr_value(m_rng));
     if (m_s.has(trait::HostFpuData)) {
-        // FXSAVE: MXCSR_MASK (+28) is the host model's, and FNINIT leaves the x87 data
-        // registers (+32..+159) holding whatever they held. The operand may not be where
-        // the solver aimed (a fixed base can leave the target out of reach): use the
-        // address the encoding really forms.
+        // FXSAVE: MXCSR_MASK (+28) is the host model's. The operand may not be where the
+        // solver aimed (a fixed base can leave the target out of reach): use the address
+        // the encoding really forms.
         const u64 ea = encoded_ea(kInsnAddr + m_c.len);
         if (ea >= kDataBase && ea < kDataBase + kDataSize) {
             m_c.host_bytes_offset = static_cast<u16>(ea - kDataBase + 28);
-            m_c.host_bytes_len = 160 - 28;
+            m_c.host_bytes_len = 4;
         }
     }
     if (m_s.has(trait::CmpAcc) && m_rng.chance(50)) {

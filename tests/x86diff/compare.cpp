@@ -56,23 +56,19 @@ std::string flags_text(u64 f) {
 // High quadword first, as a 128-bit number reads.
 std::string vec_text(const Vec128& v) { return fmt::format("{:016x}_{:016x}", v[1], v[0]); }
 
+std::string x87_reg_text(const X87Reg80& r) { return fmt::format("{:04x}_{:016x}", r.sign_exp, r.mantissa); }
+
+std::string x87_text(const X87State& x) {
+    std::string s = fmt::format("fcw={:#06x} fsw={:#06x} (top {}) ftw={:#04x}", x.fcw, x.fsw, (x.fsw >> 11) & 7, x.ftw);
+    for (unsigned i = 0; i < 8; ++i) s += fmt::format("{}st{}={}", i % 4 == 0 ? "\n      " : "  ", i, x87_reg_text(x.st[i]));
+    return s;
+}
+
 std::string data_text(const DataDelta& d) {
     std::string s = fmt::format("{} byte(s) changed", d.changed);
     for (unsigned i = 0; i < d.changed && i < kListedChanges; ++i)
         s += fmt::format(" {:#x}={:02x}", kDataBase + d.offset[i], d.value[i]);
     if (d.changed > kListedChanges) s += " ...";
-    return s;
-}
-
-std::string mmx_text(const MmxState& host, const MmxState& emu) {
-    std::string s;
-    for (unsigned r = 0; r < kMms; ++r) {
-        if (host.mm[r] != emu.mm[r] || host.exp[r] != emu.exp[r])
-            s += fmt::format("  mm{} host={:04x}:{:016x} emu={:04x}:{:016x}\n", r, host.exp[r], host.mm[r],
-                             emu.exp[r], emu.mm[r]);
-    }
-    if (host.tags != emu.tags || host.top != emu.top)
-        s += fmt::format("  x87 tags/top host={:#04x}/{} emu={:#04x}/{}\n", host.tags, host.top, emu.tags, emu.top);
     return s;
 }
 
@@ -89,7 +85,7 @@ Verdict judge(const Case& c, const Outcome& host, const Outcome& emu, bool known
         if (((gm >> r) & 1u) && host.gpr[r] != emu.gpr[r]) return Verdict::Fail;
     if ((host.rflags ^ emu.rflags) & flag_mask(c, host)) return Verdict::Fail;
     if (host.xmm != emu.xmm || ((host.mxcsr ^ emu.mxcsr) & mxcsr_mask(host))) return Verdict::Fail;
-    if (!(host.mmx == emu.mmx)) return Verdict::Fail;
+    if (host.x87 != emu.x87) return Verdict::Fail;
     if (data_compared(c, host) && !(host.data == emu.data)) return Verdict::Fail;
     return Verdict::Pass;
 }
@@ -102,15 +98,12 @@ std::string describe(const Case& c, const Outcome& host, const Outcome& emu,
     for (unsigned r = 0; r < kGprs; ++r)
         s += fmt::format("{}{}={:#018x}", r % 4 == 0 ? "\n    " : "  ", gpr_name(r), c.gpr[r]);
     s += fmt::format("\n    rflags={}  mxcsr={:#06x}", flags_text(c.flags), c.mxcsr);
-    if (insn_specs()[c.spec].has(trait::Sse) || insn_specs()[c.spec].has(trait::Mmx)) {
+    if (insn_specs()[c.spec].has(trait::Sse)) {
         for (unsigned x = 0; x < kXmms; ++x)
             s += fmt::format("{}xmm{:<2}={}", x % 2 == 0 ? "\n    " : "  ", x, vec_text(c.xmm[x]));
     }
-    if (insn_specs()[c.spec].has(trait::Mmx)) {
-        for (unsigned r = 0; r < kMms; ++r)
-            s += fmt::format("{}mm{}={:#018x}", r % 4 == 0 ? "\n    " : "  ", r, c.mm[r]);
-        s += c.mm_empty ? "  (then EMMS)" : "";
-    }
+    if (insn_specs()[c.spec].has(trait::X87) || insn_specs()[c.spec].has(trait::Mmx))
+        s += "\n    x87 " + x87_text(c.x87);
     for (unsigned p = 0; p < c.poke_count; ++p)
         s += fmt::format("  mem[{:#x}]:{}={:#x}", kDataBase + c.pokes[p].offset, c.pokes[p].size,
                          c.pokes[p].value);
@@ -133,10 +126,10 @@ std::string describe(const Case& c, const Outcome& host, const Outcome& emu,
         if (host.xmm[x] == emu.xmm[x]) continue;
         s += fmt::format("  xmm{:<2} host={} emu={}\n", x, vec_text(host.xmm[x]), vec_text(emu.xmm[x]));
     }
-    s += mmx_text(host.mmx, emu.mmx);
     if (host.mxcsr != emu.mxcsr)
         s += fmt::format("  mxcsr host={:#06x} emu={:#06x}{}\n", host.mxcsr, emu.mxcsr,
                          ((host.mxcsr ^ emu.mxcsr) & mxcsr_mask(host)) ? "" : "  (PE after unmasked OE/UE: ignored)");
+    if (host.x87 != emu.x87) s += fmt::format("  x87 host: {}\n  x87 emu:  {}\n", x87_text(host.x87), x87_text(emu.x87));
     const u64 fm = flag_mask(c, host);
     if ((host.rflags ^ emu.rflags) & kCaseFlags) {
         s += fmt::format("  flags host={} emu={}  compared={}{}\n", flags_text(host.rflags),

@@ -55,6 +55,7 @@ FaultClass classify(x86::Vector v) {
         return FaultClass::Memory;
     case x86::Vector::DB: case x86::Vector::BP: return FaultClass::Trap;
     case x86::Vector::XM: return FaultClass::SimdFp;
+    case x86::Vector::MF: return FaultClass::X87Fp;
     default: return FaultClass::Other;
     }
 }
@@ -99,6 +100,9 @@ struct EmuRunner::Impl {
 };
 
 EmuRunner::EmuRunner() : m_impl(std::make_unique<Impl>()) {
+    // As the host kernel sets CR0: unmasked x87 exceptions as #MF (NE), WAIT honouring TS
+    // (MP). Before set_mode, which takes the control registers as they are.
+    m_impl->cpu.state().cr0 |= x86::cr0::NE | x86::cr0::MP;
     m_impl->cpu.set_mode(x86::CpuMode::Long64);
 }
 EmuRunner::~EmuRunner() = default;
@@ -119,12 +123,13 @@ Outcome EmuRunner::run(const Case& c) {
     m.cpu.set_rflags(kUserFlagsBase | (c.flags & kCaseFlags));
     // As the host kernel runs user code: SSE enabled, unmasked SIMD exceptions as #XM.
     st.cr4 |= x86::cr4::OSFXSR | x86::cr4::OSXMMEXCPT;
-    st.fpu = x86::FpuState{};  // the x87 state FNINIT leaves, as the host stub does
+    st.fpu = x86::FpuState{};  // what the host stub's FXRSTOR loads
     for (unsigned x = 0; x < kXmms; ++x) st.fpu.xmm[x].q = c.xmm[x];
     st.fpu.mxcsr = c.mxcsr;
-    // The host stub loads MM0-7 with MOVQ (TOP 0, every tag valid), then maybe EMMS.
-    for (unsigned r = 0; r < kMms; ++r) st.fpu.st[r] = x86::X87Reg{c.mm[r], 0xffff};
-    st.fpu.ftw = c.mm_empty ? 0 : 0xff;
+    st.fpu.fcw = c.x87.fcw;
+    st.fpu.fsw = c.x87.fsw;
+    st.fpu.ftw = c.x87.ftw;
+    for (unsigned i = 0; i < 8; ++i) st.fpu.st_reg(i) = {c.x87.st[i].mantissa, c.x87.st[i].sign_exp};
 
     Outcome o;
     x86::Event e;
@@ -147,12 +152,10 @@ Outcome EmuRunner::run(const Case& c) {
     o.rflags = m.cpu.rflags();
     for (unsigned x = 0; x < kXmms; ++x) o.xmm[x] = st.fpu.xmm[x].q;
     o.mxcsr = st.fpu.mxcsr;
-    for (unsigned r = 0; r < kMms; ++r) {
-        o.mmx.mm[r] = st.fpu.st[r].mantissa;
-        o.mmx.exp[r] = st.fpu.st[r].sign_exp;
-    }
-    o.mmx.tags = st.fpu.ftw;
-    o.mmx.top = static_cast<u8>((st.fpu.fsw >> 11) & 7);
+    o.x87.fcw = st.fpu.fcw;
+    o.x87.fsw = st.fpu.fsw;
+    o.x87.ftw = st.fpu.ftw;
+    for (unsigned i = 0; i < 8; ++i) o.x87.st[i] = {st.fpu.st_reg(i).mantissa, st.fpu.st_reg(i).sign_exp};
     o.data = summarize_data(c, m.initial, m.bus.data());
     return o;
 }

@@ -8,6 +8,7 @@
 #include "prng.h"
 #include "values.h"
 #include "vector_values.h"
+#include "x87_values.h"
 
 namespace flint::x86diff {
 namespace {
@@ -105,10 +106,15 @@ Case Generator::make(u64 index) const {
     c.flags = rng.next() & kCaseFlags;
     for (Vec128& x : c.xmm) x = vector_value(rng);
     c.mxcsr = mxcsr_value(rng);
-    // Other rows start as after FNINIT as far as the tags go (every register empty), which
-    // is what x87 code expects; MMX rows mostly start in MMX use.
-    for (u64& m : c.mm) m = mmx_value(rng);
-    c.mm_empty = !s.has(trait::Mmx) || rng.chance(15);
+    // Other rows start as after FNINIT (every register empty), which is what x87 code
+    // expects; MMX rows mostly start in MMX use: TOP 0, every tag valid, MM0-7 as the
+    // significands with sign/exponent all ones (as MOVQ leaves them), now and then with
+    // the tags empty (as EMMS leaves them).
+    if (s.has(trait::X87)) c.x87 = x87_state(rng);
+    else if (s.has(trait::Mmx)) {
+        for (X87Reg80& r : c.x87.st) r = {mmx_value(rng), 0xffff};
+        c.x87.ftw = rng.chance(15) ? 0x00 : 0xff;
+    }
     c.data_seed = rng.next();
 
     build_case(s, rng, c, opsize, kind);

@@ -4,6 +4,7 @@
 
 #include "insn_spec_mmx.h"
 #include "insn_spec_sse.h"
+#include "insn_spec_x87.h"
 
 namespace flint::x86diff {
 namespace {
@@ -216,6 +217,7 @@ std::vector<InsnSpec> build() {
                     MemOnly | Lockable | Cmpxchg8b));
     add_sse_specs(t);
     add_mmx_specs(t);
+    add_x87_specs(t);
     t.push_back(row("BSWAP", 1, 0xc8, -1, Form::Z, SizeRule::Y));
     t.push_back(row("MOVBE", 2, 0xf0, -1, Form::G_M, V, ImmRule::None, MemOnly));
     t.push_back(row("MOVBE", 2, 0xf1, -1, Form::M_G, V, ImmRule::None, MemOnly));
@@ -236,13 +238,11 @@ constexpr Exclusion kExclusions[] = {
     {0, 0x8c, 0x8c, -1, "MOV Ev,Sreg", "selector values are the host OS's, not architectural"},
     {0, 0x8e, 0x8e, -1, "MOV Sreg,Ev", "segment load: needs descriptor tables the harness lacks"},
     {0, 0x8f, 0x8f, 1, "8F /1-/7", "XOP prefix space on AMD hosts"},
-    {0, 0x9b, 0x9b, -1, "FWAIT", "x87: compared separately once x87 exists"},
     {0, 0xc4, 0xc5, -1, "VEX (C4/C5)", "VEX prefixes: AVX is out of scope"},
     {0, 0xc6, 0xc7, 7, "XABORT/XBEGIN (C6/C7 F8)", "TSX: host-dependent"},
     {0, 0xca, 0xcb, -1, "RETF", "far transfers need descriptor tables"},
     {0, 0xcc, 0xcd, -1, "INT3 / INT n", "software interrupts go to the host kernel"},
     {0, 0xcf, 0xcf, -1, "IRET", "far transfer: needs descriptor tables"},
-    {0, 0xd8, 0xdf, -1, "x87 (D8-DF)", "x87: compared separately once x87 exists"},
     {0, 0xe4, 0xe7, -1, "IN/OUT imm8", "port I/O is privileged"},
     {0, 0xec, 0xef, -1, "IN/OUT DX", "port I/O is privileged"},
     {0, 0xf1, 0xf1, -1, "INT1", "debug trap goes to the host kernel"},

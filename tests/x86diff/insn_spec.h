@@ -68,7 +68,10 @@ inline constexpr u32 MaskMov = 1u << 23;    // RDI points into the data area (MA
 inline constexpr u32 MxcsrImage = 1u << 24; // the memory operand usually holds a valid MXCSR
 inline constexpr u32 FxImage = 1u << 25;    // a 512-byte FXSAVE image (valid MXCSR at +24)
 inline constexpr u32 HostFpuData = 1u << 26; // FXSAVE: some stored bytes are the host's
-inline constexpr u32 Mmx = 1u << 27;        // reads or writes MMX registers
+inline constexpr u32 X87 = 1u << 27;        // x87: random register stack, control and status
+inline constexpr u32 X87Int = 1u << 28;     // x87 memory operand is an integer (or BCD)
+inline constexpr u32 X87Env = 1u << 29;     // x87 memory operand is an FLDENV/FRSTOR image
+inline constexpr u32 Mmx = 1u << 30;        // reads or writes MMX registers
 }  // namespace trait
 
 struct InsnSpec {
@@ -82,6 +85,7 @@ struct InsnSpec {
     ImmRule imm = ImmRule::None;
     u32 traits = 0;
     u8 mem = 0;     // bytes of the memory operand when not the operand size (vector forms)
+    i8 rm = -1;     // a fixed ModRM.rm for register forms (x87 rows such as D9 E0), or -1
 
     bool has(u32 t) const { return (traits & t) != 0; }
     bool has_modrm() const {

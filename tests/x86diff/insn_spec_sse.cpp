@@ -117,7 +117,7 @@ constexpr Row kRows[] = {
     {"(66 0F 71 /0)", 0x66, 0x71, Form::E, 0, ImmRule::B, RegOnly | Undefined, X, 0},
     {"(66 0F 73 /4)", 0x66, 0x73, Form::E, 0, ImmRule::B, RegOnly | Undefined, X, 4},
     // Group 15 (0F AE): state save/restore, MXCSR, fences.
-    {"FXSAVE", 0, 0xae, Form::E, 0, ImmRule::None, MemOnly | HostFpuData, X, 0},
+    {"FXSAVE", 0, 0xae, Form::E, 0, ImmRule::None, MemOnly | HostFpuData | X87, X, 0},
     {"FXRSTOR", 0, 0xae, Form::E, 0, ImmRule::None, MemOnly | FxImage, X, 1},
     {"LDMXCSR", 0, 0xae, Form::E, 4, ImmRule::None, MemOnly | MxcsrImage, X, 2},
     {"STMXCSR", 0, 0xae, Form::E, 4, ImmRule::None, MemOnly, X, 3},

@@ -20,22 +20,6 @@ constexpr int kGregOf[kGprs] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG
                                 REG_RSI, REG_RDI, REG_R8,  REG_R9,  REG_R10, REG_R11,
                                 REG_R12, REG_R13, REG_R14, REG_R15};
 
-// The x87/MMX part of an FXSAVE image. Its register slots are in stack order (slot i is
-// ST(i), the physical register TOP+i); MmxState is in physical order.
-MmxState mmx_from_fxsave(const u8* fx) {
-    MmxState m;
-    u16 fsw;
-    std::memcpy(&fsw, fx + 2, 2);
-    m.top = static_cast<u8>((fsw >> 11) & 7);
-    m.tags = fx[4];
-    for (unsigned i = 0; i < kMms; ++i) {
-        const unsigned phys = (m.top + i) & 7;
-        std::memcpy(&m.mm[phys], fx + 32 + 16 * i, 8);
-        std::memcpy(&m.exp[phys], fx + 40 + 16 * i, 2);
-    }
-    return m;
-}
-
 // The handler finds its state block at a fixed address, so it needs no global variable.
 void on_fault(int sig, siginfo_t*, void* uctx) {
     auto* uc = static_cast<ucontext_t*>(uctx);
@@ -59,8 +43,13 @@ void on_fault(int sig, siginfo_t*, void* uctx) {
         sb->fault_mxcsr = fp->mxcsr;
         for (unsigned x = 0; x < kXmms; ++x)
             std::memcpy(sb->fault_xmm[x].data(), fp->_xmm[x].element, sizeof sb->fault_xmm[x]);
-        static_assert(sizeof *fp == sizeof sb->fault_fx, "the signal frame's FPU state is an FXSAVE image");
-        std::memcpy(sb->fault_fx, fp, sizeof sb->fault_fx);
+        sb->fault_x87.fcw = fp->cwd;
+        sb->fault_x87.fsw = fp->swd;
+        sb->fault_x87.ftw = static_cast<u8>(fp->ftw);
+        for (unsigned i = 0; i < 8; ++i) {
+            std::memcpy(&sb->fault_x87.st[i].mantissa, fp->_st[i].significand, 8);
+            sb->fault_x87.st[i].sign_exp = fp->_st[i].exponent;
+        }
     }
     g[REG_RIP] = static_cast<greg_t>(kRecoverAddr);
     g[REG_EFL] = static_cast<greg_t>(kUserFlagsBase);  // no DF/TF/AC into the harness
@@ -103,15 +92,52 @@ void setup() {
 }
 
 constexpr int kTrapSimdFp = 19;  // #XM, as the kernel reports it in the trap number
+constexpr int kTrapX87Fp = 16;   // #MF
 
 FaultClass classify(int sig, int trapno) {
     switch (sig) {
-    case SIGFPE: return trapno == kTrapSimdFp ? FaultClass::SimdFp : FaultClass::Divide;
+    case SIGFPE:
+        return trapno == kTrapSimdFp ? FaultClass::SimdFp : trapno == kTrapX87Fp ? FaultClass::X87Fp : FaultClass::Divide;
     case SIGILL: return FaultClass::Invalid;
     case SIGSEGV: case SIGBUS: return FaultClass::Memory;
     case SIGTRAP: return FaultClass::Trap;
     default: return FaultClass::Other;
     }
+}
+
+// The FXSAVE image layout (SDM vol. 1, 10.5.1): the x87 and MXCSR header, ST(0)-ST(7) from
+// byte 32, XMM0-15 from byte 160. The last-instruction fields stay zero.
+template <typename T>
+void put(u8* img, unsigned off, T v) {
+    std::memcpy(img + off, &v, sizeof v);
+}
+template <typename T>
+T get(const u8* img, unsigned off) {
+    T v;
+    std::memcpy(&v, img + off, sizeof v);
+    return v;
+}
+
+void build_fx_image(const Case& c, u8* img) {
+    std::memset(img, 0, 512);
+    put<u16>(img, 0, c.x87.fcw);
+    put<u16>(img, 2, c.x87.fsw);
+    put<u8>(img, 4, c.x87.ftw);
+    put<u32>(img, 24, c.mxcsr);
+    for (unsigned i = 0; i < 8; ++i) {
+        put<u64>(img, 32 + 16 * i, c.x87.st[i].mantissa);
+        put<u16>(img, 40 + 16 * i, c.x87.st[i].sign_exp);
+    }
+    for (unsigned x = 0; x < kXmms; ++x) std::memcpy(img + 160 + 16 * x, c.xmm[x].data(), 16);
+}
+
+void read_fx_image(const u8* img, Outcome& o) {
+    o.x87.fcw = get<u16>(img, 0);
+    o.x87.fsw = get<u16>(img, 2);
+    o.x87.ftw = get<u8>(img, 4);
+    o.mxcsr = get<u32>(img, 24);
+    for (unsigned i = 0; i < 8; ++i) o.x87.st[i] = {get<u64>(img, 32 + 16 * i), get<u16>(img, 40 + 16 * i)};
+    for (unsigned x = 0; x < kXmms; ++x) std::memcpy(o.xmm[x].data(), img + 160 + 16 * x, 16);
 }
 
 void run_one(const Case& c, Outcome& o, u8* initial) {
@@ -122,10 +148,7 @@ void run_one(const Case& c, Outcome& o, u8* initial) {
     std::memcpy(data, initial, kDataSize);
     std::memcpy(sb->in_gpr, c.gpr.data(), sizeof sb->in_gpr);
     sb->in_flags = kUserFlagsBase | (c.flags & kCaseFlags);
-    sb->in_xmm = c.xmm;
-    sb->in_mxcsr = c.mxcsr;
-    std::memcpy(sb->in_mm, c.mm.data(), sizeof sb->in_mm);
-    sb->in_mm_empty = c.mm_empty;
+    build_fx_image(c, sb->in_fx);
     sb->signo = 0;
     sb->pad_id = INT32_MIN;
 
@@ -140,7 +163,7 @@ void run_one(const Case& c, Outcome& o, u8* initial) {
         o.rflags = sb->fault_flags;
         o.xmm = sb->fault_xmm;
         o.mxcsr = sb->fault_mxcsr;
-        o.mmx = mmx_from_fxsave(sb->fault_fx);
+        o.x87 = sb->fault_x87;
     } else {
         o.end = EndKind::Completed;
         o.fault = FaultClass::None;
@@ -148,9 +171,7 @@ void run_one(const Case& c, Outcome& o, u8* initial) {
         o.rip_offset = sb->pad_id;
         std::memcpy(o.gpr.data(), sb->out_gpr, sizeof sb->out_gpr);
         o.rflags = sb->out_flags;
-        o.xmm = sb->out_xmm;
-        o.mxcsr = sb->out_mxcsr;
-        o.mmx = mmx_from_fxsave(sb->out_fx);
+        read_fx_image(sb->out_fx, o);
     }
     o.data = summarize_data(c, {initial, kDataSize}, {data, kDataSize});
 }

@@ -1,10 +1,9 @@
 // Hand-assembled x86-64. The stub touches only the state block between loading and storing
-// the guest registers, never the flags: every instruction used there (MOV, MOVDQU,
-// LDMXCSR/STMXCSR, PUSHF/POPF, JMP) leaves RFLAGS alone, so the flags the case sets are the
-// flags the instruction sees (the MMX set-up's compare comes before POPF). XMM registers
-// are caller-saved in the ABI, so only the harness's MXCSR (its control bits are
-// callee-saved) is put back on the way out, and the x87 state is reset with FNINIT: the
-// ABI wants it empty, and the case may have left MMX state or unmasked exceptions in it.
+// the guest registers, never the flags: every instruction used there (MOV, FXRSTOR/FXSAVE,
+// PUSHF/POPF, JMP) leaves RFLAGS alone, so the flags the case sets are the flags the
+// instruction sees. XMM registers are caller-saved in the ABI, so only the harness's MXCSR
+// (its control bits are callee-saved) is put back on the way out, and FNINIT leaves the x87
+// unit as the ABI expects it (empty stack, default control word, no pending exception).
 #include "stub.h"
 
 #include <cstring>
@@ -34,31 +33,17 @@ public:
         dword(addr);
     }
     void store(unsigned reg, u32 addr) { mov_abs(0x89, reg, addr); }
-    // movdqu xmm, [abs32] (F3 0F 6F) / movdqu [abs32], xmm (F3 0F 7F).
-    void xmm_abs(u8 opcode, unsigned reg, u32 addr) {
-        byte(0xf3);
-        if (reg >= 8) byte(0x44);  // REX.R
-        byte(0x0f), byte(opcode);
-        byte(static_cast<u8>((reg & 7) << 3 | 4)), byte(0x25);
-        dword(addr);
-    }
-    // 0F AE /0 FXSAVE, /2 LDMXCSR, /3 STMXCSR with an absolute operand.
+    // 0F AE /2 LDMXCSR, /3 STMXCSR with an absolute operand; with REX.W, /0 FXSAVE64 and
+    // /1 FXRSTOR64.
     void mxcsr_abs(unsigned ext, u32 addr) {
         byte(0x0f), byte(0xae), byte(static_cast<u8>(ext << 3 | 4)), byte(0x25);
         dword(addr);
     }
+    void fx_abs(unsigned ext, u32 addr) {
+        byte(0x48);
+        mxcsr_abs(ext, addr);
+    }
     void load(unsigned reg, u32 addr) { mov_abs(0x8b, reg, addr); }
-    // movq mm, [abs32] (0F 6F).
-    void mm_load(unsigned reg, u32 addr) {
-        byte(0x0f), byte(0x6f), byte(static_cast<u8>((reg & 7) << 3 | 4)), byte(0x25);
-        dword(addr);
-    }
-    // cmp byte [abs32], 0; je +2; emms.
-    void emms_if_set(u32 addr) {
-        byte(0x80), byte(0x3c), byte(0x25), dword(addr), byte(0);
-        byte(0x74), byte(0x02);
-        byte(0x0f), byte(0x77);
-    }
     void mov_rsp_imm(u32 v) { byte(0x48), byte(0xc7), byte(0xc4), dword(v); }
     void store_dword_imm(u32 addr, u32 v) { byte(0xc7), byte(0x04), byte(0x25), dword(addr), dword(v); }
     void jmp(u64 target) {
@@ -66,7 +51,7 @@ public:
         dword(static_cast<u32>(target - (here() + 4)));
     }
     void restore_host_and_return() {
-        byte(0xdb), byte(0xe3);  // fninit
+        byte(0xdb), byte(0xe3);  // fninit: no x87 state of the case leaks into the harness
         mxcsr_abs(2, state_field(offsetof(StateBlock, host_mxcsr)));
         load(kRsp, state_field(offsetof(StateBlock, host_rsp)));
         for (u8 r : {u8{0x5f}, u8{0x5e}, u8{0x5d}, u8{0x5c}}) byte(0x41), byte(r);  // pop r15..r12
@@ -98,11 +83,7 @@ void write_fixed_code(std::span<u8> page) {
         for (u8 r : {u8{0x54}, u8{0x55}, u8{0x56}, u8{0x57}}) a.byte(0x41), a.byte(r);  // push r12..r15
         a.store(kRsp, state_field(offsetof(StateBlock, host_rsp)));
         a.mxcsr_abs(3, state_field(offsetof(StateBlock, host_mxcsr)));
-        for (unsigned x = 0; x < kXmms; ++x) a.xmm_abs(0x6f, x, state_field(offsetof(StateBlock, in_xmm) + 16 * x));
-        a.mxcsr_abs(2, state_field(offsetof(StateBlock, in_mxcsr)));
-        a.byte(0xdb), a.byte(0xe3);  // fninit: the x87 state a fresh CPU model starts with
-        for (unsigned r = 0; r < kMms; ++r) a.mm_load(r, state_field(offsetof(StateBlock, in_mm) + 8 * r));
-        a.emms_if_set(state_field(offsetof(StateBlock, in_mm_empty)));
+        a.fx_abs(1, state_field(offsetof(StateBlock, in_fx)));  // x87, MXCSR, XMM0-15
         a.mov_rsp_imm(state_field(offsetof(StateBlock, in_flags)));
         a.byte(0x9d);  // popfq
         for (unsigned r = 0; r < kGprs; ++r)
@@ -117,9 +98,7 @@ void write_fixed_code(std::span<u8> page) {
         a.byte(0x9c);  // pushfq
         for (unsigned r = 0; r < kGprs; ++r)
             if (r != kRsp) a.store(r, state_field(offsetof(StateBlock, out_gpr) + 8 * r));
-        for (unsigned x = 0; x < kXmms; ++x) a.xmm_abs(0x7f, x, state_field(offsetof(StateBlock, out_xmm) + 16 * x));
-        a.mxcsr_abs(3, state_field(offsetof(StateBlock, out_mxcsr)));
-        a.mxcsr_abs(0, state_field(offsetof(StateBlock, out_fx)));  // fxsave
+        a.fx_abs(0, state_field(offsetof(StateBlock, out_fx)));
         a.restore_host_and_return();
     }
     {

@@ -17,10 +17,6 @@ struct StateBlock {
     u64 in_flags;
     u64 out_gpr[kGprs];
     u64 out_flags;
-    XmmFile in_xmm;
-    XmmFile out_xmm;
-    u32 in_mxcsr;
-    u32 out_mxcsr;
     u32 host_mxcsr;  // the harness's own MXCSR, put back on every way out
     u32 fault_mxcsr;
     i32 pad_id;  // landing pad reached: its offset from kInsnAddr
@@ -33,15 +29,13 @@ struct StateBlock {
     u64 fault_gpr[kGprs];
     u64 fault_flags;
     XmmFile fault_xmm;
-    // x87/MMX: the case's MM values and whether EMMS follows their load; the state after
-    // the instruction, as the epilogue's FXSAVE or the signal frame holds it.
-    u64 in_mm[kMms];
-    u8 in_mm_empty;
+    X87State fault_x87;
+    // FXRSTOR64 loads the case's x87, MXCSR and XMM state from in_fx; FXSAVE64 stores the
+    // result in out_fx.
+    alignas(16) u8 in_fx[512];
     alignas(16) u8 out_fx[512];
-    u8 fault_fx[512];
 };
 static_assert(sizeof(StateBlock) < kPage);
-static_assert(offsetof(StateBlock, out_fx) % 16 == 0, "FXSAVE needs a 16-byte aligned area");
 
 inline constexpr u32 state_field(size_t offset) { return static_cast<u32>(kStateAddr + offset); }
 

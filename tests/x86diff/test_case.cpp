@@ -52,6 +52,7 @@ const char* fault_class_name(FaultClass f) {
     case FaultClass::Memory: return "#GP/#SS/#PF (SIGSEGV/SIGBUS)";
     case FaultClass::Trap: return "#DB/#BP (SIGTRAP)";
     case FaultClass::SimdFp: return "#XM (SIGFPE)";
+    case FaultClass::X87Fp: return "#MF (SIGFPE)";
     case FaultClass::Other: return "other";
     }
     return "?";

@@ -19,16 +19,20 @@ using XmmFile = std::array<Vec128, kXmms>;
 // MXCSR after reset: all exceptions masked, round to nearest, no DAZ/FTZ.
 inline constexpr u32 kMxcsrDefault = 0x1f80;
 
-// The x87/MMX registers as FXSAVE shows them, in physical order (MMi is the significand of
-// Ri): the MMX values, the sign/exponent words (all ones after an MMX write), the abridged
-// tag byte (EMMS empties it, other MMX instructions fill it) and the stack top.
-inline constexpr unsigned kMms = 8;
-struct MmxState {
-    std::array<u64, kMms> mm{};
-    std::array<u16, kMms> exp{};
-    u8 tags = 0;
-    u8 top = 0;
-    bool operator==(const MmxState&) const = default;
+// The x87 state as FXSAVE holds it: control and status words, the abridged tag word (one
+// bit per physical register), and ST(0)-ST(7) in stack order (significand, sign+exponent).
+// The default is what FNINIT leaves.
+struct X87Reg80 {
+    u64 mantissa = 0;
+    u16 sign_exp = 0;
+    bool operator==(const X87Reg80&) const = default;
+};
+struct X87State {
+    u16 fcw = 0x037f;
+    u16 fsw = 0;
+    u8 ftw = 0;
+    std::array<X87Reg80, 8> st{};
+    bool operator==(const X87State&) const = default;
 };
 
 // RFLAGS bits the harness sets and compares: the six status flags and DF. The rest (IF, the
@@ -59,9 +63,7 @@ struct Case {
     u64 flags = 0;      // kCaseFlags bits only
     XmmFile xmm{};
     u32 mxcsr = kMxcsrDefault;
-    // MM0-7, loaded with MOVQ (all tags valid, TOP 0), then EMMS when mm_empty says so.
-    std::array<u64, kMms> mm{};
-    bool mm_empty = false;
+    X87State x87{};
     u64 data_seed = 0;  // the data area's contents before the pokes
     u8 poke_count = 0;
     std::array<Poke, kMaxPokes> pokes{};
@@ -71,7 +73,7 @@ struct Case {
     u16 undef_gprs = 0;
     bool undef_data = false;
     // Data-area bytes whose stored value is the host's rather than the architecture's
-    // (FXSAVE's MXCSR_MASK and x87 register slots): left out of both data summaries.
+    // (FXSAVE's MXCSR_MASK): left out of both data summaries.
     u16 host_bytes_offset = 0;
     u16 host_bytes_len = 0;
 
@@ -82,7 +84,8 @@ struct Case {
 // as signals: #DE -> SIGFPE, #UD -> SIGILL, #GP/#SS/#PF/#AC -> SIGSEGV/SIGBUS.
 enum class EndKind : u8 { Completed, Fault, HarnessError };
 // #XM is SIGFPE too; the kernel's trap number tells it from #DE.
-enum class FaultClass : u8 { None, Divide, Invalid, Memory, Trap, SimdFp, Other };
+// #MF is SIGFPE with trap number 16.
+enum class FaultClass : u8 { None, Divide, Invalid, Memory, Trap, SimdFp, X87Fp, Other };
 
 // What the instruction did to the data area, summarised so that it fits in shared memory:
 // how many bytes differ from the initial contents, a hash over all (offset, value) changes,
@@ -106,7 +109,7 @@ struct Outcome {
     u64 rflags = 0;
     XmmFile xmm{};
     u32 mxcsr = 0;
-    MmxState mmx;
+    X87State x87{};
     DataDelta data;
 };
 

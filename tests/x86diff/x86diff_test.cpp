@@ -67,6 +67,32 @@ TEST(NativeRunner, UnmaskedSimdException_IsReportedAsXmWithTheFlag) {
     EXPECT_EQ(o.mxcsr & 0x3f, 1u << 2);
 }
 
+TEST(NativeRunner, X87State_IsLoadedAndStored) {
+    Case c = make_case({0xde, 0xc1});  // faddp st(1), st
+    c.x87.fsw = 6u << 11;              // TOP = 6: ST(0) = R6, ST(1) = R7
+    c.x87.ftw = 0xc0;
+    c.x87.st[0] = {u64{1} << 63, 0x3fff};  // 1.0
+    c.x87.st[1] = {u64{3} << 62, 0x4000};  // 3.0
+    c.x87.fcw = 0x0c7f;                    // round toward zero
+    const Outcome o = run_native(c);
+    ASSERT_EQ(o.end, EndKind::Completed);
+    EXPECT_EQ(o.x87.fsw & 0x3800, 7u << 11);
+    EXPECT_EQ(o.x87.ftw, 0x80);
+    EXPECT_EQ(o.x87.st[0], (X87Reg80{u64{1} << 63, 0x4001}));  // 4.0
+    EXPECT_EQ(o.x87.fcw, 0x0c7f);
+}
+
+TEST(NativeRunner, PendingX87Exception_IsReportedAsMfBeforeTheInstruction) {
+    Case c = make_case({0xd9, 0xe8});  // fld1
+    c.x87.fcw = 0x037b;                 // divide-by-zero unmasked
+    c.x87.fsw = 0x8084;                 // ... and pending: ZE, ES, B
+    const Outcome o = run_native(c);
+    ASSERT_EQ(o.end, EndKind::Fault);
+    EXPECT_EQ(o.fault, FaultClass::X87Fp);
+    EXPECT_EQ(o.rip_offset, 0);
+    EXPECT_EQ(o.x87.ftw, 0) << "nothing was loaded";
+}
+
 TEST(NativeRunner, DivideByZero_IsReportedAsDivideFaultAtTheInstruction) {
     Case c = make_case({0xf7, 0xf1});  // div ecx
     c.gpr[1] = 0;
@@ -178,6 +204,12 @@ TEST(Compare, PlantedDifferences_AreReportedAndUndefinedOnesAreNot) {
     emu = host;
     emu.rip_offset += 1;
     EXPECT_EQ(judge(c, host, emu, false), Verdict::Fail);
+    for (auto plant : {+[](X87State& x) { x.fsw ^= 0x4000; }, +[](X87State& x) { x.ftw ^= 1; },
+                       +[](X87State& x) { x.st[7].mantissa ^= 1; }, +[](X87State& x) { x.fcw ^= 0x400; }}) {
+        emu = host;
+        plant(emu.x87);  // C3, a tag, an empty register's bits, the rounding control
+        EXPECT_EQ(judge(c, host, emu, false), Verdict::Fail);
+    }
 }
 
 TEST(Compare, EmulatorUd_FailsUnlessListedAsUnimplemented) {

@@ -1,20 +1,11 @@
-// The x87 control subset (exec_x87_min.cpp): what an OS runs to initialise and inspect
-// the FPU, and the #NM rules of CR0.EM/TS/MP.
-#include "exec_test_util.h"
+// The x87 control instructions (exec_x87.cpp, exec_x87_env.cpp): what an OS runs to
+// initialise and inspect the FPU, and the #NM rules of CR0.EM/TS/MP.
+#include "x87_test_util.h"
 
 namespace flint::x86::test {
 namespace {
 
-struct X87Fixture : Machine {
-    FpuState& fpu() { return cpu.state().fpu; }
-    Event run_code(std::vector<u8> code) {
-        code.push_back(0xf4);
-        load(kCodeAddr, code);
-        return run();
-    }
-};
-
-TEST(X86X87Min, Fninit_ResetsControlStatusAndTags) {
+TEST(X86X87Control, Fninit_ResetsControlStatusAndTags) {
     X87Fixture m;
     m.fpu().fcw = 0x0000;
     m.fpu().fsw = 0x38ff;
@@ -25,7 +16,7 @@ TEST(X86X87Min, Fninit_ResetsControlStatusAndTags) {
     EXPECT_EQ(m.fpu().ftw, 0);
 }
 
-TEST(X86X87Min, FldcwFnstcw_RoundTripWithReservedBits) {
+TEST(X86X87Control, FldcwFnstcw_RoundTripWithReservedBits) {
     X87Fixture m;
     m.poke(0x2000, 2, 0xffff);
     m.reg(Reg::Rbx) = 0x2000;
@@ -35,7 +26,7 @@ TEST(X86X87Min, FldcwFnstcw_RoundTripWithReservedBits) {
     EXPECT_EQ(m.peek(0x2002, 2), 0x1f7fu);
 }
 
-TEST(X86X87Min, FnstswAx_ReportsTopAndFlags) {
+TEST(X86X87Control, FnstswAx_ReportsTopAndFlags) {
     X87Fixture m;
     // fninit; fld1; fldz; fnstsw ax
     ASSERT_EQ(m.run_code({0xdb, 0xe3, 0xd9, 0xe8, 0xd9, 0xee, 0xdf, 0xe0}).kind, EventKind::Halt);
@@ -46,7 +37,7 @@ TEST(X86X87Min, FnstswAx_ReportsTopAndFlags) {
     EXPECT_EQ(m.fpu().st[6].mantissa, 0u);              // +0.0
 }
 
-TEST(X86X87Min, FstpToSelf_PopsTheStack) {
+TEST(X86X87Control, FstpToSelf_PopsTheStack) {
     X87Fixture m;
     // fninit; fld1; fstp st(0); fnstsw [rbx]
     m.reg(Reg::Rbx) = 0x2000;
@@ -55,14 +46,14 @@ TEST(X86X87Min, FstpToSelf_PopsTheStack) {
     EXPECT_EQ(m.peek(0x2000, 2), 0u);
 }
 
-TEST(X86X87Min, Fnclex_ClearsExceptionFlagsOnly) {
+TEST(X86X87Control, Fnclex_ClearsExceptionFlagsOnly) {
     X87Fixture m;
     m.fpu().fsw = static_cast<u16>(0x3800 | 0x00bf);
     ASSERT_EQ(m.run_code({0xdb, 0xe2}).kind, EventKind::Halt);
     EXPECT_EQ(m.fpu().fsw, 0x3800);
 }
 
-TEST(X86X87Min, EmulationOrTaskSwitched_DeviceNotAvailable) {
+TEST(X86X87Control, EmulationOrTaskSwitched_DeviceNotAvailable) {
     for (const u64 bit : {cr0::EM, cr0::TS}) {
         X87Fixture m;
         m.cpu.state().cr0 |= bit;
@@ -73,7 +64,7 @@ TEST(X86X87Min, EmulationOrTaskSwitched_DeviceNotAvailable) {
     }
 }
 
-TEST(X86X87Min, Fwait_FaultsOnlyWithMonitorAndTaskSwitched) {
+TEST(X86X87Control, Fwait_FaultsOnlyWithMonitorAndTaskSwitched) {
     X87Fixture ts_only;
     ts_only.cpu.state().cr0 |= cr0::TS;
     EXPECT_EQ(ts_only.run_code({0x9b}).kind, EventKind::Halt);
@@ -84,11 +75,13 @@ TEST(X86X87Min, Fwait_FaultsOnlyWithMonitorAndTaskSwitched) {
     EXPECT_EQ(e.vector, Vector::NM);
 }
 
-TEST(X86X87Min, Arithmetic_StillUndefined) {
-    X87Fixture m;
-    const Event e = m.run_code({0xd8, 0xc1});  // fadd st, st(1)
-    ASSERT_EQ(e.kind, EventKind::Exception);
-    EXPECT_EQ(e.vector, Vector::UD);
+TEST(X86X87Control, ReservedEncodings_Undefined) {
+    for (const u8 modrm : {u8{0xd1}, u8{0xe2}, u8{0xef}}) {
+        X87Fixture m;
+        const Event e = m.run_code({0xd9, modrm});
+        ASSERT_EQ(e.kind, EventKind::Exception);
+        EXPECT_EQ(e.vector, Vector::UD);
+    }
 }
 
 }  // namespace
