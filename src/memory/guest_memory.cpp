@@ -75,14 +75,14 @@ u64 GuestMemory::resident_bytes() const {
 bool GuestMemory::read(u64 gpa, std::span<u8> out) const {
     const u8* p = host_ptr(gpa, out.size());
     if (!p) return false;
-    std::memcpy(out.data(), p, out.size());
+    if (!out.empty()) std::memcpy(out.data(), p, out.size());
     return true;
 }
 
 bool GuestMemory::write(u64 gpa, std::span<const u8> in) const {
     u8* p = host_ptr(gpa, in.size());
     if (!p) return false;
-    std::memcpy(p, in.data(), in.size());
+    if (!in.empty()) std::memcpy(p, in.data(), in.size());  // an empty span may carry nullptr
     return true;
 }
 
