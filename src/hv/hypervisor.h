@@ -53,6 +53,10 @@ public:
     virtual Result<VcpuExit> run() = 0;
     // From any thread: make a current or the next run() return Interrupted promptly.
     virtual void request_exit() = 0;
+    // From any thread: log what this vCPU is doing (registers, interrupt state) at its
+    // next chance, from its own thread; flint does this on SIGUSR1 to diagnose a guest
+    // that stopped making progress. Back ends without the facility log nothing.
+    virtual void request_report() {}
 };
 
 class Vm {
@@ -78,6 +82,9 @@ public:
         (void)pio;
         (void)mmio;
     }
+    // Logs the state of the VM-wide interrupt and timer hardware the back end models
+    // (flint's SIGUSR1 report); nothing where the host kernel keeps it.
+    virtual void log_report() const {}
 };
 
 class Hypervisor {

@@ -40,6 +40,7 @@ private:
     Result<void> add_virtio_devices(const VmConfig& config);
     void vcpu_thread(hv::Vcpu& vcpu);
     void log_memory_usage() const;
+    void log_report() const;
     // Handles one exit; false when the vCPU must stop.
     bool handle_exit(hv::Vcpu& vcpu, const hv::VcpuExit& exit);
 

@@ -16,14 +16,16 @@ namespace flint::vmm {
 
 namespace {
 
-// Host signals that stop the VM cleanly. They are blocked in every thread and read
+// Host signals flint acts on: SIGINT, SIGTERM and SIGHUP stop the VM cleanly, SIGUSR1
+// logs a report of what the VM is doing. They are blocked in every thread and read
 // through a signalfd by the main thread, so no handler runs in a vCPU thread.
-sigset_t stop_signals() {
+sigset_t handled_signals() {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGUSR1);
     return set;
 }
 
@@ -52,8 +54,19 @@ void Machine::log_memory_usage() const {
                  static_cast<double>(peak > guest ? peak - guest : 0) / MiB);
 }
 
+// What a VM that stopped making progress is doing: the serial port (the console the guest
+// may be waiting on), the back end's interrupt hardware, and each vCPU (logged from its
+// own thread once it notices).
+void Machine::log_report() const {
+    const Uart8250State uart = m_uart->save();
+    spdlog::warn("report: serial IER {:#04x} LCR {:#04x} MCR {:#04x}, THR-empty interrupt {}, {} input bytes unread",
+                 uart.ier, uart.lcr, uart.mcr, uart.thr_interrupt ? "pending" : "idle", uart.rx.size());
+    m_vm->log_report();
+    for (const auto& vcpu : m_vcpus) vcpu->request_report();
+}
+
 int Machine::run() {
-    sigset_t set = stop_signals();
+    sigset_t set = handled_signals();
     sigset_t old;
     pthread_sigmask(SIG_BLOCK, &set, &old);
     UniqueFd sigfd(::signalfd(-1, &set, SFD_CLOEXEC));
@@ -74,8 +87,12 @@ int Machine::run() {
         if (sigfd.valid() && (fds[1].revents & POLLIN)) {
             signalfd_siginfo info{};
             if (::read(sigfd.get(), &info, sizeof info) == sizeof info) {
-                spdlog::info("stopping the VM on signal {}", strsignal(static_cast<int>(info.ssi_signo)));
-                request_stop(static_cast<int>(ExitStatus::Stopped));
+                if (info.ssi_signo == SIGUSR1) {
+                    log_report();
+                } else {
+                    spdlog::info("stopping the VM on signal {}", strsignal(static_cast<int>(info.ssi_signo)));
+                    request_stop(static_cast<int>(ExitStatus::Stopped));
+                }
             }
         }
     }

@@ -9,6 +9,7 @@ Usage: boot_reliability.py FLINT GUEST_DIR [--runs 50] [--accel soft] [--timeout
 import argparse
 import os
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -31,12 +32,22 @@ def boot_once(args, index):
            "--initrd", os.path.join(args.guest, "initramfs.cpio.gz"),
            "--cmdline", "console=ttyS0 panic=-1 flint.poweroff"]
     start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              timeout=args.timeout)
-        output, status = proc.stdout, proc.returncode
-    except subprocess.TimeoutExpired as e:
-        output, status = e.stdout or b"", None
+        output, _ = proc.communicate(timeout=args.timeout)
+        status = proc.returncode
+    except subprocess.TimeoutExpired:
+        # A hang: ask flint for its report of the vCPUs and interrupt hardware (SIGUSR1)
+        # so the kept console says where the guest stood, then stop it.
+        proc.send_signal(signal.SIGUSR1)
+        time.sleep(2)
+        proc.terminate()
+        try:
+            output, _ = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            output, _ = proc.communicate()
+        status = None
     seconds = time.monotonic() - start
     stalls = [m.group(0).decode(errors="replace").strip() for m in STALL.finditer(output)]
     problem = None

@@ -36,6 +36,8 @@ public:
 
     Pic8259Pair& pic() { return m_pic; }
     IoApic& ioapic() { return m_ioapic; }
+    const Pic8259Pair& pic() const { return m_pic; }
+    const IoApic& ioapic() const { return m_ioapic; }
 
     // The IOAPIC pin an ISA IRQ arrives on.
     static constexpr unsigned ioapic_pin_for(unsigned line) { return line == 0 ? 2 : line; }

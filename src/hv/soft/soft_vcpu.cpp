@@ -75,6 +75,8 @@ Result<hv::VcpuExit> SoftVcpu::run() {
     if (!m_started && !wait_for_startup()) return exit;
     for (;;) {
         if (m_exit_requested.exchange(false)) return exit;
+        if (m_report_requested.exchange(false)) [[unlikely]]
+            log_report();
         take_interrupts();
         if (m_cpu->halted()) {
             sleep_until(m_irq->next_deadline_ns());
@@ -145,6 +147,7 @@ bool SoftVcpu::wait_for_startup() {
     // mode at vector << 12, as on hardware.
     for (;;) {
         if (m_exit_requested.exchange(false)) return false;
+        if (m_report_requested.exchange(false)) log_report();
         (void)m_apic->take_init();
         if (auto sipi = m_apic->take_sipi()) {
             hv::CpuState st;

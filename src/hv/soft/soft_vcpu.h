@@ -28,6 +28,7 @@ public:
     Result<hv::CpuState> get_state() override;
     Result<hv::VcpuExit> run() override;
     void request_exit() override;
+    void request_report() override;
 
     LocalApic& apic() { return *m_apic; }
     // The vCPU whose run() the calling thread is in, or nullptr.
@@ -52,6 +53,7 @@ private:
     void take_interrupts();
     void log_shutdown() const;
     void sample_rip();
+    void log_report();  // soft_report.cpp
     void sleep_until(u64 deadline_ns);
     bool wait_for_startup();
 
@@ -67,6 +69,7 @@ private:
     std::condition_variable m_wake;
     bool m_kicked = false;
     std::atomic<bool> m_exit_requested{false};
+    std::atomic<bool> m_report_requested{false};
 };
 
 }  // namespace flint::soft

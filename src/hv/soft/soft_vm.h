@@ -38,6 +38,7 @@ public:
     Result<std::shared_ptr<IrqLine>> irq_line(u32 gsi) override;
     void attach_io(const Bus* pio, const Bus* mmio) override;
     void note_guest_write(u64 gpa, u64 len) override;
+    void log_report() const override;  // soft_report.cpp
 
     // Nanoseconds since the VM was created: the clock of every timer model.
     u64 now_ns() const;
