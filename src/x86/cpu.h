@@ -241,6 +241,10 @@ public:
     // Checks that [lin, lin+size) is writable without writing (for multi-part stores that
     // must not be left half done).
     bool probe_write(u64 lin, unsigned size);
+    // For a locked read-modify-write (exec_locked.h) of `size` bytes at `lin`, after its
+    // read succeeded: checks the write (false: fault pending) and sets `target` to the
+    // host address of the operand when it is naturally aligned RAM, else to nullptr.
+    bool locked_target(u64 lin, unsigned size, u8*& target);
     // Bulk access for REP string instructions (hot): the host address of the RAM page
     // holding `lin`, through the same TLB, or nullptr when it is not plain RAM. Never
     // faults: the caller falls back to read_mem/write_mem, which raise what applies.
@@ -294,6 +298,10 @@ public:
 
     Bus& bus() { return m_bus; }
     u64 tsc() const;
+    // The TSC counts from this host steady_clock time (ns since its epoch; default: when
+    // the Cpu was built). The vCPUs of one machine share it, so their TSCs agree, as the
+    // guest is told (tsc=reliable) and as a multi-socket board's would after reset.
+    void set_tsc_epoch_ns(i64 ns) { m_tsc_epoch_ns = ns; }
     u32 tsc_aux() const { return static_cast<u32>(m_state.msr.tsc_aux); }
 
     // --- System instructions (exec_system.cpp, exec_far.cpp, interrupts.cpp) ---

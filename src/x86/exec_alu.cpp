@@ -1,5 +1,6 @@
 // Two-operand arithmetic/logic, TEST, INC/DEC/NOT/NEG and the exchange family.
 #include "x86/exec.h"
+#include "x86/exec_locked.h"
 
 namespace flint::x86 {
 namespace {
@@ -47,11 +48,13 @@ Event op_alu(Cpu& cpu, const Insn& in) {
         return Event::none();
     }
     const u64 src = read_src_g_or_imm(cpu, in);
-    u64 lin = 0, dst;
-    if (!read_e_at(cpu, in, lin, dst)) return cpu.fault();
-    const u64 r = alu_result(op, size, dst, src, cf);
-    if (op != kCmp && !write_e_at(cpu, in, lin, r)) return cpu.fault();
-    cpu.flags().set(kAluFlags[op], size, dst, src, r);
+    u64 dst;
+    if (op == kCmp) {
+        if (!read_e(cpu, in, dst)) return cpu.fault();
+    } else if (!rmw_e(cpu, in, dst, [&](u64 d) { return alu_result(op, size, d, src, cf); })) {
+        return cpu.fault();
+    }
+    cpu.flags().set(kAluFlags[op], size, dst, src, alu_result(op, size, dst, src, cf));
     return Event::none();
 }
 
@@ -63,83 +66,105 @@ Event op_test(Cpu& cpu, const Insn& in) {
 }
 
 Event op_inc(Cpu& cpu, const Insn& in) {
-    u64 lin = 0, v;
-    if (!read_e_at(cpu, in, lin, v)) return cpu.fault();
-    const u64 r = (v + 1) & size_mask(in.opsize);
-    if (!write_e_at(cpu, in, lin, r)) return cpu.fault();
-    cpu.flags().set_inc(in.opsize, v, r);
+    const u64 mask = size_mask(in.opsize);
+    u64 v;
+    if (!rmw_e(cpu, in, v, [mask](u64 x) { return (x + 1) & mask; })) return cpu.fault();
+    cpu.flags().set_inc(in.opsize, v, (v + 1) & mask);
     return Event::none();
 }
 
 Event op_dec(Cpu& cpu, const Insn& in) {
-    u64 lin = 0, v;
-    if (!read_e_at(cpu, in, lin, v)) return cpu.fault();
-    const u64 r = (v - 1) & size_mask(in.opsize);
-    if (!write_e_at(cpu, in, lin, r)) return cpu.fault();
-    cpu.flags().set_dec(in.opsize, v, r);
+    const u64 mask = size_mask(in.opsize);
+    u64 v;
+    if (!rmw_e(cpu, in, v, [mask](u64 x) { return (x - 1) & mask; })) return cpu.fault();
+    cpu.flags().set_dec(in.opsize, v, (v - 1) & mask);
     return Event::none();
 }
 
 Event op_not(Cpu& cpu, const Insn& in) {
-    u64 lin = 0, v;
-    if (!read_e_at(cpu, in, lin, v)) return cpu.fault();
-    if (!write_e_at(cpu, in, lin, ~v & size_mask(in.opsize))) return cpu.fault();
+    const u64 mask = size_mask(in.opsize);
+    u64 v;
+    if (!rmw_e(cpu, in, v, [mask](u64 x) { return ~x & mask; })) return cpu.fault();
     return Event::none();  // NOT leaves the flags alone
 }
 
 Event op_neg(Cpu& cpu, const Insn& in) {
-    u64 lin = 0, v;
-    if (!read_e_at(cpu, in, lin, v)) return cpu.fault();
-    const u64 r = (0 - v) & size_mask(in.opsize);
-    if (!write_e_at(cpu, in, lin, r)) return cpu.fault();
-    cpu.flags().set_sub(in.opsize, 0, v, r);  // CF = (v != 0) falls out of the borrow
+    const u64 mask = size_mask(in.opsize);
+    u64 v;
+    if (!rmw_e(cpu, in, v, [mask](u64 x) { return (0 - x) & mask; })) return cpu.fault();
+    cpu.flags().set_sub(in.opsize, 0, v, (0 - v) & mask);  // CF = (v != 0) falls out of the borrow
     return Event::none();
 }
 
 Event op_xchg(Cpu& cpu, const Insn& in) {
     // 90 without REX.B is NOP, not XCHG eAX,eAX: it must not zero RAX's upper half.
     if (in.opcode() == 0x90 && in.map() == OpMap::OneByte && in.rm == 0) return Event::none();
-    u64 lin = 0, e;
-    if (!read_e_at(cpu, in, lin, e)) return cpu.fault();
     const u64 g = read_g(cpu, in);
-    if (!write_e_at(cpu, in, lin, g)) return cpu.fault();
+    u64 e;
+    // With memory XCHG is locked whether or not it says so.
+    if (!rmw_e(cpu, in, e, [g](u64) { return g; }, true)) return cpu.fault();
     write_g(cpu, in, e);
     return Event::none();
 }
 
 Event op_xadd(Cpu& cpu, const Insn& in) {
-    u64 lin = 0, dst;
-    if (!read_e_at(cpu, in, lin, dst)) return cpu.fault();
     const u64 src = read_g(cpu, in);
-    const u64 r = (dst + src) & size_mask(in.opsize);
+    const u64 mask = size_mask(in.opsize);
+    u64 dst;
     // SRC = DEST, then DEST = sum: with the same register twice the sum wins.
     if (in.mem()) {
-        if (!write_e_at(cpu, in, lin, r)) return cpu.fault();
+        if (!rmw_e(cpu, in, dst, [&](u64 d) { return (d + src) & mask; })) return cpu.fault();
         write_g(cpu, in, dst);
     } else {
+        dst = cpu.reg(in.rm, in.esize);
         write_g(cpu, in, dst);
-        write_e_at(cpu, in, lin, r);
+        cpu.set_reg(in.rm, in.esize, (dst + src) & mask);
     }
-    cpu.flags().set_add(in.opsize, dst, src, r);
+    cpu.flags().set_add(in.opsize, dst, src, (dst + src) & mask);
     return Event::none();
 }
 
 Event op_cmpxchg(Cpu& cpu, const Insn& in) {
     const unsigned size = in.opsize;
-    u64 lin = 0, dst;
-    if (!read_e_at(cpu, in, lin, dst)) return cpu.fault();
     const u64 acc = cpu.reg(static_cast<u8>(Reg::Rax), size);
-    const bool equal = acc == dst;
-    if (equal) {
-        if (!write_e_at(cpu, in, lin, read_g(cpu, in))) return cpu.fault();
+    const u64 g = read_g(cpu, in);
+    u64 dst;
+    if (in.mem()) {
+        // A memory destination is written back unchanged when unequal (the locked cycle
+        // always writes).
+        if (!rmw_e(cpu, in, dst, [&](u64 d) { return d == acc ? g : d; })) return cpu.fault();
     } else {
-        // A memory destination is written back unchanged (the locked cycle always writes).
-        if (in.mem() && !write_e_at(cpu, in, lin, dst)) return cpu.fault();
-        cpu.set_reg(static_cast<u8>(Reg::Rax), size, dst);
+        dst = cpu.reg(in.rm, size);
+        if (acc == dst) cpu.set_reg(in.rm, size, g);
     }
+    if (acc != dst) cpu.set_reg(static_cast<u8>(Reg::Rax), size, dst);
     cpu.flags().set_sub(size, acc, dst, (acc - dst) & size_mask(size));
     return Event::none();
 }
+
+namespace {
+
+// The locked CMPXCHG8B/16B on host memory: compares the 2*half bytes at `p` with
+// want_hi:want_lo and stores set_hi:set_lo when equal; `lo`/`hi` receive what was there.
+bool compare_exchange_pair(u8* p, unsigned half, u64 want_lo, u64 want_hi, u64 set_lo, u64 set_hi, u64& lo, u64& hi) {
+    if (half == 4) {
+        const u64 want = want_lo | want_hi << 32;
+        const u64 seen = atomic_update(p, 8, [&](u64 v) { return v == want ? (set_lo | set_hi << 32) : v; });
+        lo = seen & 0xffffffff;
+        hi = seen >> 32;
+        return seen == want;
+    }
+    bool equal;
+    lo = want_lo;
+    hi = want_hi;
+    asm volatile("lock cmpxchg16b %1"
+                 : "=@ccz"(equal), "+m"(*reinterpret_cast<unsigned __int128*>(p)), "+a"(lo), "+d"(hi)
+                 : "b"(set_lo), "c"(set_hi)
+                 : "memory");
+    return equal;
+}
+
+}  // namespace
 
 // CMPXCHG8B m64 / CMPXCHG16B m128 (REX.W): compare rDX:rAX with memory; if equal store
 // rCX:rBX, else load memory into rDX:rAX. Only ZF changes.
@@ -152,10 +177,19 @@ Event op_cmpxchg8b(Cpu& cpu, const Insn& in) {
     u64 lo, hi;
     if (!cpu.read_mem(lin, half, lo) || !cpu.read_mem(lin + half, half, hi)) return cpu.fault();
     const auto rax = static_cast<u8>(Reg::Rax), rdx = static_cast<u8>(Reg::Rdx);
-    const bool equal = lo == cpu.reg(rax, half) && hi == cpu.reg(rdx, half);
-    const u64 new_lo = equal ? cpu.reg(static_cast<u8>(Reg::Rbx), half) : lo;
-    const u64 new_hi = equal ? cpu.reg(static_cast<u8>(Reg::Rcx), half) : hi;
-    if (!cpu.write_mem(lin, half, new_lo) || !cpu.write_mem(lin + half, half, new_hi)) return cpu.fault();
+    const u64 want_lo = cpu.reg(rax, half), want_hi = cpu.reg(rdx, half);
+    const u64 set_lo = cpu.reg(static_cast<u8>(Reg::Rbx), half), set_hi = cpu.reg(static_cast<u8>(Reg::Rcx), half);
+    bool equal;
+    u8* target = nullptr;
+    if (in.has(insn_flags::Lock) && !cpu.locked_target(lin, half * 2, target)) return cpu.fault();
+    if (target != nullptr) {
+        equal = compare_exchange_pair(target, half, want_lo, want_hi, set_lo, set_hi, lo, hi);
+    } else {
+        equal = lo == want_lo && hi == want_hi;
+        const u64 new_lo = equal ? set_lo : lo;
+        const u64 new_hi = equal ? set_hi : hi;
+        if (!cpu.write_mem(lin, half, new_lo) || !cpu.write_mem(lin + half, half, new_hi)) return cpu.fault();
+    }
     if (!equal) {
         cpu.set_reg(rax, half, lo);
         cpu.set_reg(rdx, half, hi);

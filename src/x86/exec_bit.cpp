@@ -1,6 +1,7 @@
 // Bit instructions: BT/BTS/BTR/BTC, BSF/BSR, TZCNT/LZCNT/POPCNT and BSWAP.
 #include "x86/cpuid.h"
 #include "x86/exec.h"
+#include "x86/exec_locked.h"
 
 namespace flint::x86 {
 namespace {
@@ -35,19 +36,18 @@ Event op_bt(Cpu& cpu, const Insn& in) {
     const bool imm = in.has(insn_flags::Imm);
     const u64 offset = imm ? in.imm : read_g(cpu, in);
     unsigned bit = static_cast<unsigned>(offset) & bits_mask;
-    u64 lin = 0, v;
+    u64 v;
+    const u64 mask = u64{1} << bit;
+    auto apply = [op, mask](u64 x) { return op == kBts ? x | mask : op == kBtr ? x & ~mask : x ^ mask; };
     if (in.mem() && !imm) {
-        lin = bt_mem_address(cpu, in, offset, bit);
-        if (!cpu.read_mem(lin, in.opsize, v)) return cpu.fault();
-    } else if (!read_e_at(cpu, in, lin, v)) {
+        const u64 lin = bt_mem_address(cpu, in, offset, bit);
+        const bool ok = op == kBt ? cpu.read_mem(lin, in.opsize, v)
+                                  : rmw_mem(cpu, lin, in.opsize, in.has(insn_flags::Lock), v, apply);
+        if (!ok) return cpu.fault();
+    } else if (!(op == kBt ? read_e(cpu, in, v) : rmw_e(cpu, in, v, apply))) {
         return cpu.fault();
     }
-    const u64 mask = u64{1} << bit;
     const bool cf = (v & mask) != 0;
-    if (op != kBt) {
-        const u64 r = op == kBts ? v | mask : op == kBtr ? v & ~mask : v ^ mask;
-        if (!write_e_at(cpu, in, lin, r)) return cpu.fault();
-    }
     cpu.flags().set_flag(rflags::CF, cf);
     return Event::none();
 }

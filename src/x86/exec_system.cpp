@@ -229,11 +229,16 @@ Event op_group6(Cpu& cpu, const Insn& in) {
     return Event::none();
 }
 
-// 0F AE: the fences (register forms /5 /6 /7) order nothing in an interpreter that
-// executes in order; CLFLUSH (/7 memory) has no cache to flush, but translates its
-// address like a byte load and faults as one would.
+// 0F AE: the fences (register forms /5 /6 /7). One vCPU executes in order, but the vCPUs
+// of an SMP guest are host threads whose stores the host may hold in its store buffer:
+// MFENCE orders them against later loads with a host fence, as the guest asked. LFENCE
+// and SFENCE order nothing the host's TSO does not already. CLFLUSH (/7 memory) has no
+// cache to flush, but translates its address like a byte load and faults as one would.
 Event op_group15(Cpu& cpu, const Insn& in) {
-    if (!in.mem() && in.ext >= 5) return Event::none();
+    if (!in.mem() && in.ext >= 5) {
+        if (in.ext == 6) __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        return Event::none();
+    }
     if (in.mem() && in.ext == 7 && !in.has(insn_flags::OpSize)) {
         u64 unused;
         if (!cpu.read_mem(cpu.linear(in), 1, unused)) return cpu.fault();

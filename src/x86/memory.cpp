@@ -115,6 +115,18 @@ bool Cpu::probe_write(u64 lin, unsigned size) {
     return true;
 }
 
+bool Cpu::locked_target(u64 lin, unsigned size, u8*& target) {
+    target = nullptr;
+    if ((lin & (size - 1)) != 0) return true;  // misaligned: the plain path (never a page split)
+    if (marked(lin) && !segment_access(lin, size, Access::Write)) return false;
+    if (!check_canonical(lin)) return false;
+    u8* host = nullptr;
+    u64 phys = 0;
+    if (!map_page(lin, Access::Write, host, phys)) return false;
+    if (host != nullptr) target = host + (lin & kPageMask);
+    return true;
+}
+
 bool Cpu::write_page(u64 lin, const u8* src, unsigned n) {
     const u64 off = lin & kPageMask;
     u8* host = nullptr;

@@ -27,7 +27,8 @@ STALL = re.compile(rb"watchdog: BUG: soft lockup[^\n]*|rcu_\w+ self-detected sta
 
 
 def boot_once(args, index):
-    cmd = [args.flint, "run", "--accel", args.accel, "--memory", args.memory, "--console", "stdio",
+    cmd = [args.flint, "run", "--accel", args.accel, "--memory", args.memory, "--cpus", str(args.cpus),
+           "--console", "stdio",
            "--kernel", os.path.join(args.guest, "vmlinuz"),
            "--initrd", os.path.join(args.guest, "initramfs.cpio.gz"),
            "--cmdline", "console=ttyS0 panic=-1 flint.poweroff"]
@@ -77,6 +78,7 @@ def main():
     ap.add_argument("--runs", type=int, default=50)
     ap.add_argument("--accel", default="soft", choices=["soft", "kvm", "auto"])
     ap.add_argument("--memory", default="512M")
+    ap.add_argument("--cpus", type=int, default=1)
     ap.add_argument("--timeout", type=int, default=600, help="seconds one boot may take before it counts as a hang")
     ap.add_argument("--log-dir", default="out/boot-reliability")
     ap.add_argument("--keep-going", action="store_true", help="boot all --runs times even after a failure")

@@ -39,6 +39,7 @@ SoftVcpu::SoftVcpu(SoftVm& vm, u32 index, u32 count) : m_vm(vm), m_index(index),
     m_cpu = std::make_unique<x86::Cpu>(static_cast<x86::Bus&>(*this), model);
     m_cpu->set_exception_delivery(x86::Cpu::ExceptionDelivery::Guest);
     m_cpu->set_msr_delegate(this);
+    m_cpu->set_tsc_epoch_ns(vm.start_steady_ns());
 
     LocalApic::Config config;
     config.apic_id = index;

@@ -39,6 +39,10 @@ public:
     void attach_io(const Bus* pio, const Bus* mmio) override;
     void note_guest_write(u64 gpa, u64 len) override;
     void log_report() const override;  // soft_report.cpp
+    // When the VM was created, in steady_clock nanoseconds: where every vCPU's TSC starts.
+    i64 start_steady_ns() const {
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(m_start.time_since_epoch()).count();
+    }
 
     // Nanoseconds since the VM was created: the clock of every timer model.
     u64 now_ns() const;
