@@ -79,6 +79,7 @@ struct CpuModel {
     u64 tsc_hz = 2'000'000'000;  // advertised TSC frequency (CPUID leaf 0x15/0x16)
     // Feature words as CPUID.1:EDX/ECX, CPUID.7.0:EBX/ECX/EDX and CPUID.80000001:EDX/ECX.
     u32 f1_edx = 0, f1_ecx = 0, f7_ebx = 0, f7_ecx = 0, f7_edx = 0, e1_edx = 0, e1_ecx = 0;
+    u32 f6_eax = 0;  // thermal and power management (leaf 6)
     // This processor's initial APIC ID (CPUID.1:EBX[31:24]) and how many logical
     // processors share its package (CPUID.1:EBX[23:16]), as a machine numbers its vCPUs.
     u8 apic_id = 0;

@@ -87,6 +87,9 @@ CpuidResult cpuid_query(const CpuModel& m, u32 leaf, u32 subleaf) {
         r.edx = m.f1_edx;
         break;
     }
+    case 6:
+        r.eax = m.f6_eax;
+        break;
     case 7:
         if (subleaf == 0) {
             r.ebx = m.f7_ebx;

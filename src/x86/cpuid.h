@@ -33,6 +33,8 @@ inline constexpr u32 CX16 = 1u << 13;
 inline constexpr u32 MOVBE = 1u << 22;
 inline constexpr u32 POPCNT = 1u << 23;
 inline constexpr u32 HYPERVISOR = 1u << 31;
+// Leaf 6 EAX.
+inline constexpr u32 ARAT = 1u << 2;  // the APIC timer runs in every C-state
 // Leaf 7.0 EBX.
 inline constexpr u32 BMI1 = 1u << 3;
 // Leaf 7.0 EDX.

@@ -147,6 +147,13 @@ TEST(X86Cpuid, TscLeaf_AdvertisesModelFrequency) {
 }
 
 // Paging (tests/x86/paging_test.cpp) implements both.
+TEST(X86Cpuid, Leaf6_ReportsTheModelsPowerManagementBits) {
+    CpuModel m = CpuModel::flint_default();
+    EXPECT_EQ(cpuid_query(m, 6, 0).eax, 0u);  // the bare CPU claims no APIC timer behaviour
+    m.f6_eax = cpuid_bits::ARAT;
+    EXPECT_EQ(cpuid_query(m, 6, 0).eax, cpuid_bits::ARAT);
+}
+
 TEST(X86Cpuid, LongModeAndNx_Advertised) {
     const u32 e1 = cpuid_query(CpuModel::flint_default(), 0x80000001, 0).edx;
     EXPECT_EQ(e1 & (b::LM | b::NX), b::LM | b::NX);

@@ -36,6 +36,9 @@ SoftVcpu::SoftVcpu(SoftVm& vm, u32 index, u32 count) : m_vm(vm), m_index(index),
     // This machine gives every vCPU a local APIC (below). Linux needs to be told: on a
     // hardware-reduced ACPI platform it drops the 8259 and PIT and has no timer without one.
     model.f1_edx |= x86::cpuid_bits::APIC;
+    // Its timer never stops (no C-states here): with ARAT Linux trusts it in idle and runs
+    // tickless, so an idle guest is not woken 250 times a second.
+    model.f6_eax |= x86::cpuid_bits::ARAT;
     m_cpu = std::make_unique<x86::Cpu>(static_cast<x86::Bus&>(*this), model);
     m_cpu->set_exception_delivery(x86::Cpu::ExceptionDelivery::Guest);
     m_cpu->set_msr_delegate(this);
