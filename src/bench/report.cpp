@@ -1,5 +1,7 @@
 #include "bench/report.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace flint::bench {
@@ -59,7 +61,13 @@ std::string suite_note(const BenchResults& results, Suite suite) {
         return "Peak RSS comes from wait4(); guest RAM resident is the resident size of the guest's RAM "
                "mapping in /proc/PID/smaps, last sampled (every 0.25 s) before the VMM exited; the overhead "
                "is their difference.\n";
-    case Suite::Boot:
+    case Suite::Boot: {
+        const std::vector<Suite>& suites = results.options.suites;
+        if (std::find(suites.begin(), suites.end(), Suite::Disk) == suites.end()) break;
+        return "With the disk suite in the same boot the guest has a virtio disk, so its /init loads the virtio "
+               "modules before printing its init marker: these boot times include that, on both sides, and are "
+               "longer than those of a boot without the disk suite.\n";
+    }
     case Suite::Cpu: break;
     }
     return "";

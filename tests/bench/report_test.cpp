@@ -197,6 +197,13 @@ TEST(BenchReport, LatencySection_SaysLowerIsBetter) {
     EXPECT_NE(md.find("clock_nanosleep"), std::string::npos);
 }
 
+TEST(BenchReport, BootWithDisk_SaysTheModulesLoadFirst) {
+    BenchResults b = sample();
+    EXPECT_EQ(markdown_report(b, summarize_results(b), {}).find("virtio modules"), std::string::npos);
+    b.options.suites = {Suite::Boot, Suite::Disk};
+    EXPECT_NE(markdown_report(b, summarize_results(b), {}).find("virtio modules"), std::string::npos);
+}
+
 TEST(BenchPlot, SuiteOfTwoUnits_GetsAPlotPerUnit) {
     const BenchResults b = disk_sample();
     const std::vector<PlotGroup> groups = plot_groups(std::vector{Suite::Boot, Suite::Disk});
