@@ -62,16 +62,35 @@ std::string plot_data(const BenchResults& results, const std::vector<MetricRow>&
     return data;
 }
 
-std::string plot_script(const BenchResults& results, const PlotGroup& group, const std::string& data, const std::string& png) {
+YScale y_scale_for(const std::vector<MetricRow>& rows, const PlotGroup& group) {
+    constexpr double kLogSpan = 30;
+    double lowest = 0, highest = 0;
+    auto take = [&](const std::optional<Summary>& s) {
+        if (!s) return;
+        if (s->median > 0 && (lowest == 0 || s->median < lowest)) lowest = s->median;
+        highest = std::max(highest, s->max);
+    };
+    for (const MetricRow& row : rows) {
+        if (row.metric.suite != group.suite || row.metric.unit != group.metrics.front().unit) continue;
+        take(row.flint_stats);
+        take(row.peer_stats);
+    }
+    return lowest > 0 && highest / lowest > kLogSpan ? YScale::Log : YScale::Linear;
+}
+
+std::string plot_script(const BenchResults& results, const PlotGroup& group, YScale scale, const std::string& data,
+                        const std::string& png) {
     const MetricDef& first = group.metrics.front();
     const std::string_view suite = suite_name(group.suite);
     const std::string title = group.name == suite ? std::string(suite) : fmt::format("{}, {}", suite, first.unit);
+    const bool log = scale == YScale::Log;
+    // noenhanced: labels are plain text ("O_DIRECT" is no subscript).
     std::string s = fmt::format(
-        "set terminal pngcairo size 1100,560 font \",11\"\n"
+        "set terminal pngcairo noenhanced size 1100,560 font \",11\"\n"
         "set output '{}'\n"
-        "set title \"flint bench: {} (median, whiskers min-max; {} is better)\"\n"
+        "set title \"flint bench: {} (median, whiskers min-max; {} is better{})\"\n"
         "set ylabel \"{}\"\n"
-        "set yrange [0:*]\n"
+        "{}"
         "set grid ytics\n"
         "set key top left\n"
         "set datafile separator \"\\t\"\n"
@@ -80,7 +99,8 @@ std::string plot_script(const BenchResults& results, const PlotGroup& group, con
         "set style fill solid 0.7 border -1\n"
         "set boxwidth 0.9\n"
         "plot ",
-        png, title, better_name(first.better), first.unit);
+        png, title, better_name(first.better), log ? "; log scale" : "", first.unit,
+        log ? "set logscale y\nset yrange [*:*]\n" : "set yrange [0:*]\n");
     for (size_t i = 0; i < results.contenders.size(); ++i) {
         const size_t col = 2 + 3 * i;
         s += fmt::format("{}'{}' using {}:{}:{}{} title '{}'", i ? ", " : "", data, col, col + 1, col + 2,
@@ -100,7 +120,8 @@ Result<std::vector<std::pair<std::string, std::string>>> write_plots(const Bench
         const std::string& name = group.name;
         const std::string script = abs_dir + "/" + name + ".gp";
         FLINT_TRY_VOID(write_text_file(abs_dir + "/" + name + ".dat", plot_data(results, rows, group)));
-        FLINT_TRY_VOID(write_text_file(script, plot_script(results, group, name + ".dat", name + ".png")));
+        FLINT_TRY_VOID(write_text_file(script, plot_script(results, group, y_scale_for(rows, group), name + ".dat",
+                                                           name + ".png")));
         auto run = FLINT_TRY(run_child({{"gnuplot", "-e", fmt::format("cd '{}'", abs_dir), script}, {}, 60}, {}));
         if (run.end != ChildEnd::Exited || run.status != 0) {
             return Error::format("gnuplot failed on {} (status {}): {}{}", script, run.status,

@@ -20,10 +20,17 @@ struct PlotGroup {
 
 std::vector<PlotGroup> plot_groups(std::span<const Suite> suites);
 
+enum class YScale { Linear, Log };
+
+// Log when the group's figures span more than a factor of 30 (from the smallest median to
+// the largest max): a latency's p50 next to its worst case, say, would be a sliver.
+YScale y_scale_for(const std::vector<MetricRow>& rows, const PlotGroup& group);
+
 // The gnuplot data (one row per figure: label, then median min max per contender) and the
 // script that draws the group into `png`.
 std::string plot_data(const BenchResults& results, const std::vector<MetricRow>& rows, const PlotGroup& group);
-std::string plot_script(const BenchResults& results, const PlotGroup& group, const std::string& data, const std::string& png);
+std::string plot_script(const BenchResults& results, const PlotGroup& group, YScale scale, const std::string& data,
+                        const std::string& png);
 
 // Writes DIR/<group>.dat, .gp and .png for every plot; returns (suite name, png file name)
 // pairs for the report. Fails when gnuplot is missing or fails.

@@ -139,7 +139,9 @@ TEST(BenchPlot, Data_HasMedianMinMaxPerContender) {
     EXPECT_EQ(groups[0].name, "boot");
     const std::string data = plot_data(b, summarize_results(b), groups[0]);
     EXPECT_EQ(data.substr(0, data.find('\n')), "\"process start -> guest init marker\"\t11\t10\t12\t32\t20\t44");
-    const std::string gp = plot_script(b, groups[0], "boot.dat", "boot.png");
+    EXPECT_EQ(y_scale_for(summarize_results(b), groups[0]), YScale::Linear);  // 10 to 44 s
+    const std::string gp = plot_script(b, groups[0], YScale::Linear, "boot.dat", "boot.png");
+    EXPECT_NE(gp.find("set yrange [0:*]"), std::string::npos) << gp;
     EXPECT_NE(gp.find("set title \"flint bench: boot (median, whiskers min-max; lower is better)\""), std::string::npos) << gp;
     EXPECT_NE(gp.find("using 2:3:4:xtic(1) title 'flint-soft'"), std::string::npos) << gp;
     EXPECT_NE(gp.find("using 5:6:7 title 'qemu-tcg'"), std::string::npos) << gp;
@@ -204,6 +206,16 @@ TEST(BenchReport, BootWithDisk_SaysTheModulesLoadFirst) {
     EXPECT_NE(markdown_report(b, summarize_results(b), {}).find("virtio modules"), std::string::npos);
 }
 
+TEST(BenchPlot, WideSpan_IsDrawnOnALogScale) {
+    BenchResults b = sample();
+    b.options.suites = {Suite::Latency};
+    for (RunRecord& r : b.runs) r.metrics = {{"latency.p50", 100}, {"latency.p99", 900}, {"latency.max", 2900}};
+    const std::vector<PlotGroup> groups = plot_groups(b.options.suites);
+    EXPECT_EQ(y_scale_for(summarize_results(b), groups[0]), YScale::Linear);  // a factor of 29
+    b.runs[2].metrics["latency.max"] = 3100;
+    EXPECT_EQ(y_scale_for(summarize_results(b), groups[0]), YScale::Log);
+}
+
 TEST(BenchPlot, SuiteOfTwoUnits_GetsAPlotPerUnit) {
     const BenchResults b = disk_sample();
     const std::vector<PlotGroup> groups = plot_groups(std::vector{Suite::Boot, Suite::Disk});
@@ -214,8 +226,10 @@ TEST(BenchPlot, SuiteOfTwoUnits_GetsAPlotPerUnit) {
     EXPECT_EQ(groups[2].metrics[0].key, "disk.rand_read");
     const std::string data = plot_data(b, summarize_results(b), groups[2]);
     EXPECT_EQ(data.substr(0, data.find('\n')), "\"random read, 4 KiB O_DIRECT, QD1\"\t1000\t500\t1500\t1000\t1000\t1000");
-    const std::string gp = plot_script(b, groups[2], "disk-iops.dat", "disk-iops.png");
-    EXPECT_NE(gp.find("set title \"flint bench: disk, IOPS (median, whiskers min-max; higher is better)\""), std::string::npos) << gp;
+    const std::string gp = plot_script(b, groups[2], YScale::Log, "disk-iops.dat", "disk-iops.png");
+    EXPECT_NE(gp.find("set title \"flint bench: disk, IOPS (median, whiskers min-max; higher is better; log scale)\""),
+              std::string::npos) << gp;
+    EXPECT_NE(gp.find("set logscale y"), std::string::npos) << gp;
     EXPECT_NE(gp.find("set ylabel \"IOPS\""), std::string::npos) << gp;
 }
 
