@@ -45,7 +45,7 @@ void add_bench_command(CLI::App& app, BenchCommand& cmd) {
     b->add_option("--memory,-m", cmd.memory, "guest RAM on both sides")->capture_default_str()->type_name("SIZE");
     b->add_option("--disk-size", cmd.disk_size, "the disk suite's scratch disk")->capture_default_str()->type_name("SIZE");
     b->add_option("--cpus", o.cpus, "vCPUs on both sides")->capture_default_str()->type_name("N");
-    b->add_option("--out", o.out_dir, "write results.json, report.md and one PNG per suite here")->type_name("DIR");
+    b->add_option("--out", o.out_dir, "write results.json, report.md and the PNG plots (one per suite and unit) here")->type_name("DIR");
     b->add_option("--qemu", o.qemu, "the QEMU binary")->capture_default_str()->type_name("PATH");
     b->footer(kBenchFooter);
 }
