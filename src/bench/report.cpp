@@ -152,7 +152,8 @@ std::string markdown_report(const BenchResults& results, const std::vector<Metri
                                                  format_ratio(row.ratio), pairs(row.ratio));
         }
         for (const auto& [name, file] : plots) {
-            if (name == suite_name(suite)) md += fmt::format("\n![{}]({})\n", name, file);
+            // Alt text: the file's stem, which tells a suite's plots apart ("disk-iops").
+            if (name == suite_name(suite)) md += fmt::format("\n![{}]({})\n", file.substr(0, file.rfind('.')), file);
         }
         if (const std::string note = suite_note(results, suite); !note.empty()) md += "\n" + note;
     }

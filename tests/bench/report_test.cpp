@@ -181,8 +181,8 @@ TEST(BenchReport, Disk_RatioIsFlintOverPeerAndHigherIsBetter) {
     EXPECT_NE(md.find("| sequential read, 1 MiB O_DIRECT (MiB/s) | 1000.0 [800.0-1200.0] | 400.0 [400.0-400.0] | "
                       "**2.50x [2.00-3.00]** (2 pairs) |"), std::string::npos) << md;
     EXPECT_NE(md.find("`/tmp/flint-bench-disk-abc.img` (256 MiB, on ext4)"), std::string::npos) << md;
-    EXPECT_NE(md.find("![disk](disk-mibs.png)"), std::string::npos);
-    EXPECT_NE(md.find("![disk](disk-iops.png)"), std::string::npos);
+    EXPECT_NE(md.find("![disk-mibs](disk-mibs.png)"), std::string::npos);
+    EXPECT_NE(md.find("![disk-iops](disk-iops.png)"), std::string::npos);
     const nlohmann::json j = to_json(b, rows);
     EXPECT_EQ(j["summary"][0]["better"], "higher");
     EXPECT_EQ(j["config"]["disk_file"], "/tmp/flint-bench-disk-abc.img");
