@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 #include "bench/child.h"
 #include "bench/plot.h"
 #include "bench/report.h"
+#include "bench/scratch_disk.h"
 #include "bench/text_file.h"
 
 namespace flint::bench {
@@ -101,8 +103,18 @@ Result<BenchResults> run_bench(BenchOptions options) {
     results.guest_cmdline = bench_cmdline(options.suites);
     std::error_code ec;
     const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
-    const GuestSpec guest{options.kernel, options.initrd, options.memory_mib, options.cpus, results.guest_cmdline,
-                          results.host.tsc_khz};
+    GuestSpec guest{options.kernel, options.initrd, options.memory_mib, options.cpus, results.guest_cmdline,
+                    results.host.tsc_khz, ""};
+    // The disk suite's image lives beside the results, else in the temporary directory,
+    // until the bench ends.
+    std::optional<ScratchDisk> disk;
+    if (std::find(options.suites.begin(), options.suites.end(), Suite::Disk) != options.suites.end()) {
+        std::error_code tmp_ec;
+        const std::string dir = options.out_dir.empty() ? std::filesystem::temp_directory_path(tmp_ec).string() : options.out_dir;
+        disk.emplace(FLINT_TRY(ScratchDisk::create(dir, options.disk_mib * MiB)));
+        guest.disk = results.disk_file = disk->path();
+        results.disk_fs = disk->file_system();
+    }
     for (Backend b : options.backends) {
         Comparison c{results.contenders.size(), std::nullopt};
         results.contenders.push_back(flint_contender(b, guest, ec ? "/proc/self/exe" : self));

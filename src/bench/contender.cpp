@@ -5,11 +5,11 @@
 namespace flint::bench {
 
 std::string bench_cmdline(std::span<const Suite> suites) {
-    // Only the cpu suite has a guest workload; with none the guest still starts its shell
-    // (a boot figure) and powers off.
+    // The suites with a guest workload; with none the guest still starts its shell (a boot
+    // figure) and powers off.
     std::string workloads;
     for (Suite s : suites) {
-        if (s != Suite::Cpu) continue;
+        if (!runs_in_guest(s)) continue;
         if (!workloads.empty()) workloads += ',';
         workloads += suite_name(s);
     }
@@ -24,6 +24,7 @@ Contender flint_contender(Backend backend, const GuestSpec& guest, const std::st
               "--memory", fmt::format("{}M", guest.memory_mib), "--cpus", std::to_string(guest.cpus),
               "--console", "stdio", "--kernel", guest.kernel, "--initrd", guest.initrd,
               "--cmdline", guest.cmdline};
+    if (!guest.disk.empty()) c.argv.insert(c.argv.end(), {"--disk", "path=" + guest.disk});
     return c;
 }
 
@@ -36,6 +37,12 @@ Contender qemu_contender(Backend backend, const GuestSpec& guest, const std::str
               "-m", fmt::format("{}M", guest.memory_mib), "-smp", std::to_string(guest.cpus),
               "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot",
               "-kernel", guest.kernel, "-initrd", guest.initrd, "-append", cmdline};
+    // The same file as a virtio-mmio disk; microvm lists it in its ACPI tables, as Flint
+    // does. QEMU's default cache mode (writeback: through the host's page cache) is
+    // Flint's too.
+    if (!guest.disk.empty())
+        c.argv.insert(c.argv.end(), {"-drive", fmt::format("id=d0,file={},format=raw,if=none", guest.disk),
+                                     "-device", "virtio-blk-device,drive=d0"});
     return c;
 }
 

@@ -28,6 +28,9 @@ struct GuestSpec {
     // rate, and microvm has no PIT or HPET to measure it against: told nothing, the kernel
     // marks the TSC unstable and may hang there. Flint's soft back end passes its own rate.
     u64 host_tsc_khz = 0;
+    // A raw image both sides attach as the guest's first virtio disk (/dev/vda); empty:
+    // no disk.
+    std::string disk;
 };
 
 // The kernel command line of a bench boot: quiet serial console, and the guest workloads

@@ -26,6 +26,7 @@ struct BenchOptions {
     std::string initrd;
     std::string out_dir;  // empty: terminal output only
     u64 memory_mib = 256;
+    u64 disk_mib = 256;   // the disk suite's scratch disk
     u32 cpus = 1;
     std::string qemu = "qemu-system-x86_64";
 };

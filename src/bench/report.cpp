@@ -1,5 +1,7 @@
 #include "bench/report.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace flint::bench {
@@ -32,6 +34,45 @@ std::string runs_sentence(const BenchOptions& o) {
                        o.runs, o.runs == 1 ? "" : "s", o.warmup, o.warmup == 1 ? "" : "s", o.timeout_s);
 }
 
+std::string direction_sentence(Suite suite) {
+    return suite_better(suite) == Better::Higher
+               ? "Higher is better here: a ratio Flint/peer above 1 means Flint did better."
+               : "Lower is better here: a ratio Flint/peer below 1 means Flint did better.";
+}
+
+// How a suite measures, for the report: what the figures mean depends on it.
+std::string suite_note(const BenchResults& results, Suite suite) {
+    switch (suite) {
+    case Suite::Disk:
+        return fmt::format(
+            "The guest's disk-bench works on /dev/vda, a virtio-blk disk (virtio-mmio) on the raw file `{}` "
+            "({} MiB, on {}), which every run of every contender attaches in turn. It opens the disk with O_DIRECT, "
+            "so the guest's page cache hides nothing: 1 MiB writes over the whole disk, then 1 MiB reads of it "
+            "(checking what the writes left), then 4 KiB reads and 4 KiB writes at pseudo-random offsets from a "
+            "fixed seed, one at a time (queue depth 1), for 3 s each; writes are flushed after their timed loop, "
+            "outside it. Both VMMs reach the file through the host's page cache (QEMU's default cache=writeback, "
+            "Flint's buffered I/O), so these figures measure the virtual I/O path, not the host's disk.\n",
+            results.disk_file, results.options.disk_mib, results.disk_fs);
+    case Suite::Latency:
+        return "The guest's latency-bench sleeps to the next 1 ms period with clock_nanosleep(CLOCK_MONOTONIC, "
+               "TIMER_ABSTIME), 2000 times after 20 not counted, as SCHED_FIFO, and keeps how late each wake-up "
+               "came: the path from the VMM's timer through its interrupt delivery to the guest scheduler.\n";
+    case Suite::Memory:
+        return "Peak RSS comes from wait4(); guest RAM resident is the resident size of the guest's RAM "
+               "mapping in /proc/PID/smaps, last sampled (every 0.25 s) before the VMM exited; the overhead "
+               "is their difference.\n";
+    case Suite::Boot: {
+        const std::vector<Suite>& suites = results.options.suites;
+        if (std::find(suites.begin(), suites.end(), Suite::Disk) == suites.end()) break;
+        return "With the disk suite in the same boot the guest has a virtio disk, so its /init loads the virtio "
+               "modules before printing its init marker: these boot times include that, on both sides, and are "
+               "longer than those of a boot without the disk suite.\n";
+    }
+    case Suite::Cpu: break;
+    }
+    return "";
+}
+
 }  // namespace
 
 std::string format_summary(const std::optional<Summary>& s, std::string_view unit) {
@@ -46,18 +87,20 @@ std::string format_ratio(const std::optional<Summary>& s) {
 }
 
 std::string terminal_table(const BenchResults& results, const std::vector<MetricRow>& rows) {
-    std::string out = fmt::format("\nmedian [min-max] of {} run{}; ratio = Flint/peer per run pair, lower is better for Flint\n",
+    std::string out = fmt::format("\nmedian [min-max] of {} run{}; ratio = Flint/peer per run pair, read with the "
+                                  "'better' column: where lower is better, below 1 favours Flint; where higher, above 1\n",
                                   results.options.runs, results.options.runs == 1 ? "" : "s");
     std::string_view last_flint;
     for (const MetricRow& row : rows) {
         if (row.flint != last_flint) {
-            out += fmt::format("\n{:<40} {:<4} {:<24} {:<24} {}\n", "figure", "unit", row.flint,
+            out += fmt::format("\n{:<40} {:<5} {:<6} {:<24} {:<24} {}\n", "figure", "unit", "better", row.flint,
                                row.peer.empty() ? "" : row.peer, row.peer.empty() ? "" : "ratio (pairs)");
             last_flint = row.flint;
         }
         std::string ratio;
         if (!row.peer.empty()) ratio = fmt::format("{} ({})", format_ratio(row.ratio), row.ratio ? row.ratio->count : 0);
-        out += fmt::format("{:<40} {:<4} {:<24} {:<24} {}\n", row.metric.label, row.metric.unit,
+        out += fmt::format("{:<40} {:<5} {:<6} {:<24} {:<24} {}\n", row.metric.label, row.metric.unit,
+                           better_name(row.metric.better),
                            format_summary(row.flint_stats, row.metric.unit),
                            row.peer.empty() ? "" : format_summary(row.peer_stats, row.metric.unit), ratio);
     }
@@ -86,11 +129,12 @@ std::string markdown_report(const BenchResults& results, const std::vector<Metri
     if (!results.peer_version.empty()) md += fmt::format("Peer: {}.\n\n", results.peer_version);
     md += fmt::format("Guest: `{}` and `{}`, {} MiB, {} vCPU{}, kernel command line `{}`.\n\n", o.kernel, o.initrd,
                       o.memory_mib, o.cpus, o.cpus == 1 ? "" : "s", results.guest_cmdline);
-    md += "Every figure is a time or a size: lower is better, and a ratio Flint/peer below 1 means Flint did "
-          "better. Ratios are taken per run pair, then their median [min-max] is shown.\n";
+    md += "Times, sizes and latencies are better lower: there a ratio Flint/peer below 1 means Flint did better. "
+          "Throughputs (MiB/s, IOPS) are better higher: there a ratio Flint/peer above 1 means Flint did better. "
+          "Ratios are taken per run pair, then their median [min-max] is shown.\n";
 
     for (Suite suite : o.suites) {
-        md += fmt::format("\n## {}\n", suite_name(suite));
+        md += fmt::format("\n## {}\n\n{}\n", suite_name(suite), direction_sentence(suite));
         std::string_view last_flint;
         for (const MetricRow& row : rows) {
             if (row.metric.suite != suite) continue;
@@ -108,12 +152,10 @@ std::string markdown_report(const BenchResults& results, const std::vector<Metri
                                                  format_ratio(row.ratio), pairs(row.ratio));
         }
         for (const auto& [name, file] : plots) {
-            if (name == suite_name(suite)) md += fmt::format("\n![{}]({})\n", name, file);
+            // Alt text: the file's stem, which tells a suite's plots apart ("disk-iops").
+            if (name == suite_name(suite)) md += fmt::format("\n![{}]({})\n", file.substr(0, file.rfind('.')), file);
         }
-        if (suite == Suite::Memory)
-            md += "\nPeak RSS comes from wait4(); guest RAM resident is the resident size of the guest's RAM "
-                  "mapping in /proc/PID/smaps, last sampled (every 0.25 s) before the VMM exited; the overhead "
-                  "is their difference.\n";
+        if (const std::string note = suite_note(results, suite); !note.empty()) md += "\n" + note;
     }
 
     md += "\n## Runs\n\n| contender | completed | hung | failed |\n|---|---|---|---|\n";

@@ -95,6 +95,8 @@ nlohmann::json to_json(const BenchResults& results, const std::vector<MetricRow>
     for (Suite s : o.suites) suites.push_back(suite_name(s));
     j["config"] = {{"suites", suites}, {"runs", o.runs}, {"warmup", o.warmup}, {"timeout_s", o.timeout_s},
                    {"memory_mib", o.memory_mib}, {"cpus", o.cpus}, {"kernel", o.kernel},
+                   {"disk_mib", results.disk_file.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.disk_mib)},
+                   {"disk_file", results.disk_file}, {"disk_fs", results.disk_fs},
                    {"initrd", o.initrd}, {"guest_cmdline", results.guest_cmdline},
                    {"peer_version", results.peer_version}};
     j["contenders"] = nlohmann::json::array();
@@ -115,6 +117,7 @@ nlohmann::json to_json(const BenchResults& results, const std::vector<MetricRow>
     for (const MetricRow& row : rows) {
         j["summary"].push_back({{"suite", suite_name(row.metric.suite)}, {"metric", row.metric.key},
                                 {"label", row.metric.label}, {"unit", row.metric.unit},
+                                {"better", better_name(row.metric.better)},
                                 {"flint", row.flint}, {"peer", row.peer.empty() ? nlohmann::json(nullptr) : nlohmann::json(row.peer)},
                                 {"flint_stats", summary_json(row.flint_stats)},
                                 {"peer_stats", summary_json(row.peer_stats)},

@@ -26,6 +26,8 @@ struct BenchResults {
     HostInfo host;
     std::string guest_cmdline;
     std::string peer_version;  // first line of `qemu-system-x86_64 --version`; empty without a peer
+    std::string disk_file;     // the disk suite's scratch image; empty without that suite
+    std::string disk_fs;       // the file system it was on
     std::vector<Contender> contenders;
     std::vector<Comparison> comparisons;
     std::vector<RunRecord> runs;  // in the order they ran
@@ -38,7 +40,7 @@ struct MetricRow {
     std::string peer;   // empty without a peer
     std::optional<Summary> flint_stats;
     std::optional<Summary> peer_stats;
-    std::optional<Summary> ratio;  // of the per-pair ratios Flint/peer
+    std::optional<Summary> ratio;  // of the per-pair ratios Flint/peer, whichever way the figure is better
 };
 
 struct RunCounts {

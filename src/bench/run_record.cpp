@@ -31,8 +31,9 @@ std::string_view rest_of_line(const std::string& output, size_t from) {
     return std::string_view(output).substr(from, end == std::string::npos ? std::string::npos : end - from);
 }
 
-// "cpu.int 144.253 ms check=343e1bb8fdbe3aad" -> metric and checksum.
-void parse_result(std::string_view line, RunRecord& r) {
+// "cpu.int 144.253 ms check=343e1bb8fdbe3aad" -> metric and checksum. A known figure in
+// another unit than the harness expects (a guest image older than this flint) is an error.
+void parse_result(std::string_view line, RunRecord& r, std::vector<std::string>& errors) {
     const size_t sp = line.find(' ');
     if (sp == std::string_view::npos) return;
     const std::string key(line.substr(0, sp));
@@ -40,16 +41,22 @@ void parse_result(std::string_view line, RunRecord& r) {
     double value = 0;
     auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), value);
     if (ec != std::errc()) return;
+    std::string_view after = rest.substr(static_cast<size_t>(end - rest.data()));
+    if (after.starts_with(' ')) after.remove_prefix(1);
+    const std::string_view unit = after.substr(0, after.find(' '));
+    if (const MetricDef* m = find_metric(key); m && unit != m->unit) {
+        errors.push_back(fmt::format("{} came in '{}', not {}: rebuild the guest with scripts/build-guest", key, unit, m->unit));
+        return;
+    }
     r.metrics[key] = value;
     const size_t check = rest.find("check=");
     if (check != std::string_view::npos) r.checks[key] = std::string(rest.substr(check + 6, rest.find(' ', check) - check - 6));
-    (void)end;
 }
 
 void parse_guest_lines(const std::string& output, RunRecord& r, std::vector<std::string>& errors) {
     for (size_t at = output.find("FLINT-BENCH-"); at != std::string::npos; at = output.find("FLINT-BENCH-", at + 1)) {
         const std::string_view line = rest_of_line(output, at);
-        if (line.starts_with(kResultTag)) parse_result(line.substr(kResultTag.size()), r);
+        if (line.starts_with(kResultTag)) parse_result(line.substr(kResultTag.size()), r, errors);
         if (line.starts_with(kErrorTag)) errors.emplace_back(line.substr(kErrorTag.size()));
     }
 }
@@ -112,7 +119,7 @@ RunRecord judge_run(const ChildResult& child, std::span<const Suite> suites, dou
     if (!errors.empty()) return fail(RunStatus::Failed, fmt::format("the guest reported: {}", errors.front()));
     if (!child.marker_s[kHookEnd]) return fail(RunStatus::Failed, "the guest stopped before its workloads ended");
     for (const MetricDef& m : metrics_of(suites)) {
-        if (m.suite == Suite::Cpu && !r.metrics.contains(std::string(m.key)))
+        if (runs_in_guest(m.suite) && !r.metrics.contains(std::string(m.key)))
             return fail(RunStatus::Failed, fmt::format("the guest printed no figure for {}", m.key));
     }
     return r;

@@ -13,25 +13,41 @@ constexpr std::array kMetrics{
     MetricDef{Suite::Cpu, "cpu.int", "integer ALU loop", "ms"},
     MetricDef{Suite::Cpu, "cpu.memory", "memory bandwidth loop (16 MiB)", "ms"},
     MetricDef{Suite::Cpu, "cpu.branchy", "branchy loop (quicksort)", "ms"},
+    MetricDef{Suite::Disk, "disk.seq_write", "sequential write, 1 MiB O_DIRECT", "MiB/s", Better::Higher},
+    MetricDef{Suite::Disk, "disk.seq_read", "sequential read, 1 MiB O_DIRECT", "MiB/s", Better::Higher},
+    MetricDef{Suite::Disk, "disk.rand_read", "random read, 4 KiB O_DIRECT, QD1", "IOPS", Better::Higher},
+    MetricDef{Suite::Disk, "disk.rand_write", "random write, 4 KiB O_DIRECT, QD1", "IOPS", Better::Higher},
+    MetricDef{Suite::Latency, "latency.p50", "timer wake-up latency, p50", "us"},
+    MetricDef{Suite::Latency, "latency.p99", "timer wake-up latency, p99", "us"},
+    MetricDef{Suite::Latency, "latency.max", "timer wake-up latency, max", "us"},
     MetricDef{Suite::Memory, "memory.peak_rss", "peak RSS of the VMM process", "MiB"},
     MetricDef{Suite::Memory, "memory.guest_ram", "guest RAM resident", "MiB"},
     MetricDef{Suite::Memory, "memory.overhead", "VMM overhead: peak RSS - guest RAM", "MiB"},
 };
 
-struct SuiteName {
+struct SuiteInfo {
     Suite suite;
     std::string_view name;
+    bool in_guest;
 };
-constexpr std::array kSuiteNames{
-    SuiteName{Suite::Boot, "boot"},
-    SuiteName{Suite::Cpu, "cpu"},
-    SuiteName{Suite::Memory, "memory"},
+constexpr std::array kSuites{
+    SuiteInfo{Suite::Boot, "boot", false},
+    SuiteInfo{Suite::Cpu, "cpu", true},
+    SuiteInfo{Suite::Disk, "disk", true},
+    SuiteInfo{Suite::Latency, "latency", true},
+    SuiteInfo{Suite::Memory, "memory", false},
 };
 
-// Suites of issue-level scope that cannot run until the guest has the devices they measure.
-constexpr std::array<std::string_view, 3> kNeedVirtio{"disk", "net", "latency"};
+// Of the issue's suites, the one that cannot run until the guest has its device.
+constexpr std::string_view kNeedsVirtioNet = "net";
+
+const SuiteInfo& info_of(Suite suite) {
+    return *std::find_if(kSuites.begin(), kSuites.end(), [suite](const SuiteInfo& s) { return s.suite == suite; });
+}
 
 }  // namespace
+
+std::string_view better_name(Better better) { return better == Better::Higher ? "higher" : "lower"; }
 
 std::span<const MetricDef> all_metrics() { return kMetrics; }
 
@@ -43,12 +59,16 @@ std::vector<MetricDef> metrics_of(std::span<const Suite> suites) {
     return out;
 }
 
-std::string_view suite_name(Suite suite) {
-    for (const SuiteName& s : kSuiteNames) {
-        if (s.suite == suite) return s.name;
-    }
-    return "?";
+const MetricDef* find_metric(std::string_view key) {
+    auto it = std::find_if(kMetrics.begin(), kMetrics.end(), [key](const MetricDef& m) { return m.key == key; });
+    return it == kMetrics.end() ? nullptr : &*it;
 }
+
+std::string_view suite_name(Suite suite) { return info_of(suite).name; }
+
+bool runs_in_guest(Suite suite) { return info_of(suite).in_guest; }
+
+Better suite_better(Suite suite) { return metrics_of(std::span(&suite, 1)).front().better; }
 
 Result<std::vector<Suite>> parse_suites(std::string_view text) {
     if (text.empty()) return Error("no suite given: use e.g. --suite boot,cpu");
@@ -58,13 +78,12 @@ Result<std::vector<Suite>> parse_suites(std::string_view text) {
         const std::string_view name = text.substr(start, comma - start);
         start = comma + 1;
         if (name.empty()) return Error::format("empty suite name in '{}': separate suites with single commas", text);
-        if (std::find(kNeedVirtio.begin(), kNeedVirtio.end(), name) != kNeedVirtio.end())
-            return Error::format("suite '{}' needs virtio devices, which Flint does not have yet; "
-                                 "available now: boot, cpu, memory", name);
-        auto known = std::find_if(kSuiteNames.begin(), kSuiteNames.end(),
-                                  [name](const SuiteName& s) { return s.name == name; });
-        if (known == kSuiteNames.end())
-            return Error::format("unknown suite '{}': use boot, cpu or memory, separated by commas", name);
+        if (name == kNeedsVirtioNet)
+            return Error::format("suite '{}' needs virtio-net in the guest, which flint bench does not set up yet; "
+                                 "available now: boot, cpu, disk, latency, memory", name);
+        auto known = std::find_if(kSuites.begin(), kSuites.end(), [name](const SuiteInfo& s) { return s.name == name; });
+        if (known == kSuites.end())
+            return Error::format("unknown suite '{}': use boot, cpu, disk, latency or memory, separated by commas", name);
         if (std::find(suites.begin(), suites.end(), known->suite) == suites.end()) suites.push_back(known->suite);
     }
     return suites;

@@ -14,6 +14,7 @@ struct BenchCommand {
     std::string against = "qemu";
     std::string accel = "auto";
     std::string memory = "256M";
+    std::string disk_size = "256M";
 };
 
 void add_bench_command(CLI::App& app, BenchCommand& cmd);

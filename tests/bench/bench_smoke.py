@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Smoke test of `flint bench`: one boot of the quick-start guest on the software CPU with
-the boot and cpu suites and no peer, then checks that results.json parses and has the
-run and its figures, and that the report and one PNG per suite were written. It checks
-that the figures are there, not what they are.
+the boot, cpu, disk (on a small scratch disk) and latency suites and no peer, then checks
+that results.json parses and has the run and its figures, and that the report and the
+PNGs (one per suite and unit) were written. It checks that the figures are there, not
+what they are.
 Usage: bench_smoke.py FLINT GUEST_DIR"""
 import json
 import os
@@ -18,8 +19,8 @@ def fail(msg):
 def main():
     flint, guest = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as out:
-        cmd = [flint, "bench", "--suite", "boot,cpu", "--against", "none", "--accel", "soft",
-               "--runs", "1", "--warmup", "0", "--timeout", "400",
+        cmd = [flint, "bench", "--suite", "boot,cpu,disk,latency", "--against", "none", "--accel", "soft",
+               "--runs", "1", "--warmup", "0", "--timeout", "400", "--disk-size", "16M",
                "--kernel", os.path.join(guest, "vmlinuz"), "--initrd", os.path.join(guest, "initramfs.cpio.gz"),
                "--out", out]
         print("bench-smoke:", " ".join(cmd), flush=True)
@@ -34,22 +35,30 @@ def main():
             fail(f"expected one flint-soft run, got {[r['contender'] for r in runs]}")
         if runs[0]["status"] != "ok":
             fail(f"the run did not complete: {runs[0]['status']}: {runs[0]['reason']}")
-        for key in ("boot.init", "boot.prompt", "cpu.int", "cpu.memory", "cpu.branchy"):
+        keys = {"boot.init", "boot.prompt", "cpu.int", "cpu.memory", "cpu.branchy", "disk.seq_write",
+                "disk.seq_read", "disk.rand_read", "disk.rand_write", "latency.p50", "latency.p99", "latency.max"}
+        for key in sorted(keys):
             if key not in runs[0]["metrics"]:
                 fail(f"results.json has no figure {key}")
-        if {s["metric"] for s in results["summary"]} != {"boot.init", "boot.prompt", "cpu.int", "cpu.memory", "cpu.branchy"}:
+        if {s["metric"] for s in results["summary"]} != keys:
             fail(f"unexpected summary rows: {[s['metric'] for s in results['summary']]}")
+        better = {s["metric"]: s["better"] for s in results["summary"]}
+        if better["disk.rand_read"] != "higher" or better["latency.p99"] != "lower":
+            fail(f"wrong directions: {better}")
+        if [f for f in os.listdir(out) if f.startswith("flint-bench-disk-")]:
+            fail("the scratch disk was left behind")
         with open(os.path.join(out, "report.md")) as f:
             report = f.read()
-        if not report.startswith("# flint bench") or "## cpu" not in report:
-            fail("report.md lacks its title or the cpu section")
-        for suite in ("boot", "cpu"):
-            png = os.path.join(out, f"{suite}.png")
+        for section in ("# flint bench", "## cpu", "## disk", "## latency"):
+            if section not in report:
+                fail(f"report.md lacks its section {section}")
+        for plot in ("boot", "cpu", "disk-mibs", "disk-iops", "latency"):
+            png = os.path.join(out, f"{plot}.png")
             with open(png, "rb") as f:
                 if f.read(8) != b"\x89PNG\r\n\x1a\n":
                     fail(f"{png} is not a PNG")
-            if f"({suite}.png)" not in report:
-                fail(f"report.md does not show {suite}.png")
+            if f"({plot}.png)" not in report:
+                fail(f"report.md does not show {plot}.png")
     print("bench-smoke: ok")
 
 

@@ -36,7 +36,7 @@ BenchResults sample() {
     b.host.cpu_model = "Test CPU";
     b.guest_cmdline = "console=ttyS0 flint.bench=cpu";
     b.peer_version = "QEMU emulator version 7.2.22";
-    GuestSpec g{b.options.kernel, b.options.initrd, 256, 1, b.guest_cmdline, 2000000};
+    GuestSpec g{b.options.kernel, b.options.initrd, 256, 1, b.guest_cmdline, 2000000, ""};
     b.contenders = {flint_contender(Backend::Soft, g, "/usr/bin/flint"), qemu_contender(Backend::Soft, g, "qemu-system-x86_64")};
     b.comparisons = {{0, 1}};
     b.runs = {run("flint-soft", 0, RunStatus::Ok, 99, 99), run("qemu-tcg", 0, RunStatus::Ok, 99, 99),
@@ -134,11 +134,103 @@ TEST(BenchReport, NoRuns_ShowDashes) {
 
 TEST(BenchPlot, Data_HasMedianMinMaxPerContender) {
     const BenchResults b = sample();
-    const std::string data = plot_data(b, summarize_results(b), Suite::Boot);
+    const std::vector<PlotGroup> groups = plot_groups(std::vector{Suite::Boot});
+    ASSERT_EQ(groups.size(), 1u);
+    EXPECT_EQ(groups[0].name, "boot");
+    const std::string data = plot_data(b, summarize_results(b), groups[0]);
     EXPECT_EQ(data.substr(0, data.find('\n')), "\"process start -> guest init marker\"\t11\t10\t12\t32\t20\t44");
-    const std::string gp = plot_script(b, Suite::Boot, "boot.dat", "boot.png");
+    EXPECT_EQ(y_scale_for(summarize_results(b), groups[0]), YScale::Linear);  // 10 to 44 s
+    const std::string gp = plot_script(b, groups[0], YScale::Linear, "boot.dat", "boot.png");
+    EXPECT_NE(gp.find("set yrange [0:*]"), std::string::npos) << gp;
+    EXPECT_NE(gp.find("set title \"flint bench: boot (median, whiskers min-max; lower is better)\""), std::string::npos) << gp;
     EXPECT_NE(gp.find("using 2:3:4:xtic(1) title 'flint-soft'"), std::string::npos) << gp;
     EXPECT_NE(gp.find("using 5:6:7 title 'qemu-tcg'"), std::string::npos) << gp;
+}
+
+// The disk suite, flint-soft against qemu-tcg: two counted runs each, Flint faster in
+// sequential reads and slower in random reads.
+BenchResults disk_sample() {
+    BenchResults b = sample();
+    b.options.suites = {Suite::Disk};
+    b.options.runs = 2;
+    b.options.warmup = 0;
+    b.disk_file = "/tmp/flint-bench-disk-abc.img";
+    b.disk_fs = "ext4";
+    auto disk_run = [](std::string who, unsigned index, double seq, double iops) {
+        RunRecord r;
+        r.contender = std::move(who);
+        r.index = index;
+        r.metrics = {{"disk.seq_write", seq}, {"disk.seq_read", seq}, {"disk.rand_read", iops}, {"disk.rand_write", iops}};
+        return r;
+    };
+    b.runs = {disk_run("flint-soft", 0, 800, 500), disk_run("qemu-tcg", 0, 400, 1000),
+              disk_run("qemu-tcg", 1, 400, 1000), disk_run("flint-soft", 1, 1200, 1500)};
+    return b;
+}
+
+TEST(BenchReport, Disk_RatioIsFlintOverPeerAndHigherIsBetter) {
+    const BenchResults b = disk_sample();
+    const auto rows = summarize_results(b);
+    const MetricRow& seq = row_of(rows, "disk.seq_read");
+    ASSERT_TRUE(seq.ratio);
+    EXPECT_DOUBLE_EQ(seq.ratio->median, 2.5);  // 800/400 and 1200/400: Flint moved more data
+    EXPECT_EQ(seq.metric.better, Better::Higher);
+    const std::string md = markdown_report(b, rows, {{"disk", "disk-mibs.png"}, {"disk", "disk-iops.png"}});
+    EXPECT_NE(md.find("## disk\n\nHigher is better here: a ratio Flint/peer above 1 means Flint did better."),
+              std::string::npos) << md;
+    EXPECT_NE(md.find("| sequential read, 1 MiB O_DIRECT (MiB/s) | 1000.0 [800.0-1200.0] | 400.0 [400.0-400.0] | "
+                      "**2.50x [2.00-3.00]** (2 pairs) |"), std::string::npos) << md;
+    EXPECT_NE(md.find("`/tmp/flint-bench-disk-abc.img` (256 MiB, on ext4)"), std::string::npos) << md;
+    EXPECT_NE(md.find("![disk-mibs](disk-mibs.png)"), std::string::npos);
+    EXPECT_NE(md.find("![disk-iops](disk-iops.png)"), std::string::npos);
+    const nlohmann::json j = to_json(b, rows);
+    EXPECT_EQ(j["summary"][0]["better"], "higher");
+    EXPECT_EQ(j["config"]["disk_file"], "/tmp/flint-bench-disk-abc.img");
+    const std::string t = terminal_table(b, rows);
+    EXPECT_NE(t.find("sequential read, 1 MiB O_DIRECT          MiB/s higher"), std::string::npos) << t;
+}
+
+TEST(BenchReport, LatencySection_SaysLowerIsBetter) {
+    BenchResults b = sample();
+    b.options.suites = {Suite::Latency};
+    const std::string md = markdown_report(b, summarize_results(b), {});
+    EXPECT_NE(md.find("## latency\n\nLower is better here: a ratio Flint/peer below 1 means Flint did better."),
+              std::string::npos) << md;
+    EXPECT_NE(md.find("clock_nanosleep"), std::string::npos);
+}
+
+TEST(BenchReport, BootWithDisk_SaysTheModulesLoadFirst) {
+    BenchResults b = sample();
+    EXPECT_EQ(markdown_report(b, summarize_results(b), {}).find("virtio modules"), std::string::npos);
+    b.options.suites = {Suite::Boot, Suite::Disk};
+    EXPECT_NE(markdown_report(b, summarize_results(b), {}).find("virtio modules"), std::string::npos);
+}
+
+TEST(BenchPlot, WideSpan_IsDrawnOnALogScale) {
+    BenchResults b = sample();
+    b.options.suites = {Suite::Latency};
+    for (RunRecord& r : b.runs) r.metrics = {{"latency.p50", 100}, {"latency.p99", 900}, {"latency.max", 2900}};
+    const std::vector<PlotGroup> groups = plot_groups(b.options.suites);
+    EXPECT_EQ(y_scale_for(summarize_results(b), groups[0]), YScale::Linear);  // a factor of 29
+    b.runs[2].metrics["latency.max"] = 3100;
+    EXPECT_EQ(y_scale_for(summarize_results(b), groups[0]), YScale::Log);
+}
+
+TEST(BenchPlot, SuiteOfTwoUnits_GetsAPlotPerUnit) {
+    const BenchResults b = disk_sample();
+    const std::vector<PlotGroup> groups = plot_groups(std::vector{Suite::Boot, Suite::Disk});
+    ASSERT_EQ(groups.size(), 3u);
+    EXPECT_EQ(groups[1].name, "disk-mibs");
+    EXPECT_EQ(groups[2].name, "disk-iops");
+    ASSERT_EQ(groups[2].metrics.size(), 2u);
+    EXPECT_EQ(groups[2].metrics[0].key, "disk.rand_read");
+    const std::string data = plot_data(b, summarize_results(b), groups[2]);
+    EXPECT_EQ(data.substr(0, data.find('\n')), "\"random read, 4 KiB O_DIRECT, QD1\"\t1000\t500\t1500\t1000\t1000\t1000");
+    const std::string gp = plot_script(b, groups[2], YScale::Log, "disk-iops.dat", "disk-iops.png");
+    EXPECT_NE(gp.find("set title \"flint bench: disk, IOPS (median, whiskers min-max; higher is better; log scale)\""),
+              std::string::npos) << gp;
+    EXPECT_NE(gp.find("set logscale y"), std::string::npos) << gp;
+    EXPECT_NE(gp.find("set ylabel \"IOPS\""), std::string::npos) << gp;
 }
 
 }  // namespace

@@ -86,6 +86,52 @@ TEST(BenchRunRecord, GuestError_IsReported) {
     EXPECT_NE(r.reason.find("cpu-bench failed"), std::string::npos) << r.reason;
 }
 
+const char* kDiskLatencyOutput =
+    "FLINT-GUEST-READY\r\nFLINT-BENCH-START disk,latency\r\n~ # \x1b[6nFLINT-BENCH-RESULT disk.seq_write 811.6 MiB/s\r\n"
+    "FLINT-BENCH-RESULT disk.seq_read 410.6 MiB/s check=2d86c4312b112325\r\n"
+    "FLINT-BENCH-RESULT disk.rand_read 847.7 IOPS\r\nFLINT-BENCH-RESULT disk.rand_write 1008.3 IOPS\r\n"
+    "FLINT-BENCH-DONE disk\r\nFLINT-BENCH-RESULT latency.p50 306.2 us\r\nFLINT-BENCH-RESULT latency.p99 15303.8 us\r\n"
+    "FLINT-BENCH-RESULT latency.max 20708.9 us\r\nFLINT-BENCH-DONE latency\r\nFLINT-BENCH-END\r\n";
+constexpr std::array kDiskLatency{Suite::Disk, Suite::Latency};
+
+TEST(BenchRunRecord, DiskAndLatencyLines_YieldTheirFigures) {
+    RunRecord r = judge_run(finished(kDiskLatencyOutput, {30.0, 30.1, 30.5, 40.0}), kDiskLatency, 300);
+    ASSERT_EQ(r.status, RunStatus::Ok) << r.reason;
+    EXPECT_DOUBLE_EQ(r.metrics.at("disk.seq_write"), 811.6);
+    EXPECT_DOUBLE_EQ(r.metrics.at("disk.seq_read"), 410.6);
+    EXPECT_DOUBLE_EQ(r.metrics.at("disk.rand_read"), 847.7);
+    EXPECT_DOUBLE_EQ(r.metrics.at("disk.rand_write"), 1008.3);
+    EXPECT_DOUBLE_EQ(r.metrics.at("latency.p50"), 306.2);
+    EXPECT_DOUBLE_EQ(r.metrics.at("latency.p99"), 15303.8);
+    EXPECT_DOUBLE_EQ(r.metrics.at("latency.max"), 20708.9);
+    EXPECT_EQ(r.checks.at("disk.seq_read"), "2d86c4312b112325");
+    EXPECT_EQ(r.checks.size(), 1u);
+}
+
+// One suite's run whose guest printed `lines` between the hook's start and end.
+RunRecord judge_workload(Suite suite, const std::string& lines) {
+    const std::string out = "FLINT-GUEST-READY\nFLINT-BENCH-START\n" + lines + "FLINT-BENCH-END\n";
+    return judge_run(finished(out, {1.0, 1.1, std::nullopt, 3.0}), std::vector{suite}, 300);
+}
+
+TEST(BenchRunRecord, MissingDiskFigure_Fails) {
+    RunRecord r = judge_workload(Suite::Disk, "FLINT-BENCH-RESULT disk.seq_write 800 MiB/s\n"
+                                              "FLINT-BENCH-ERROR disk-bench: /dev/vda: No such file or directory\n");
+    EXPECT_EQ(r.status, RunStatus::Failed);
+    EXPECT_NE(r.reason.find("/dev/vda"), std::string::npos) << r.reason;
+    r = judge_workload(Suite::Latency, "FLINT-BENCH-RESULT latency.p50 3 us\n");
+    EXPECT_EQ(r.status, RunStatus::Failed);
+    EXPECT_NE(r.reason.find("latency.p99"), std::string::npos) << r.reason;
+}
+
+TEST(BenchRunRecord, FigureInAnotherUnit_FailsAndNamesIt) {
+    RunRecord r = judge_workload(Suite::Latency, "FLINT-BENCH-RESULT latency.p50 0.3 ms\nFLINT-BENCH-RESULT latency.p99 9 us\n"
+                                                 "FLINT-BENCH-RESULT latency.max 20 us\n");
+    EXPECT_EQ(r.status, RunStatus::Failed);
+    EXPECT_NE(r.reason.find("latency.p50 came in 'ms', not us"), std::string::npos) << r.reason;
+    EXPECT_FALSE(r.metrics.contains("latency.p50"));
+}
+
 TEST(BenchRunRecord, BootOnly_NeedsNoWorkloadFigures) {
     const std::array boot{Suite::Boot};
     const char* out = "FLINT-GUEST-READY\nFLINT-BENCH-START boot\n~ # FLINT-BENCH-END\n";
