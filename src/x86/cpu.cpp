@@ -280,8 +280,12 @@ Event Cpu::run(u64 max_insns) {
     sync_from_state();
     Event ev = Event::none();
     u64 n = 0;
-    if ((m_attention || m_halted) && !service_attention(ev)) n = max_insns;  // still halted, or shut down
-    while (n < max_insns) {
+    // A fault retires nothing but still uses up one unit of the budget: a guest whose
+    // handler faults again and again (hardware would loop there forever too) must not
+    // keep run() from returning to its caller, which polls for stop requests between runs.
+    u64 budget = max_insns;
+    if ((m_attention || m_halted) && !service_attention(ev)) budget = 0;  // still halted, or shut down
+    while (n < budget) {
         const u64 rip = m_state.rip;
         const u64 lin = (m_seg_base[static_cast<unsigned>(Seg::Cs)] + rip) & m_lin_mask;
         Insn* in = nullptr;
@@ -294,6 +298,7 @@ Event Cpu::run(u64 max_insns) {
                 ev = m_fault;
             }
             if (in == nullptr) {
+                --budget;
                 if (!after_event(ev)) break;
                 continue;
             }
@@ -307,6 +312,7 @@ Event Cpu::run(u64 max_insns) {
             ev = e;
             if (ev.kind == EventKind::Exception && !ev.trap) {
                 m_state.rip = rip;  // faults report the faulting instruction
+                --budget;
             } else {
                 ++n;  // HLT and software interrupts complete
             }

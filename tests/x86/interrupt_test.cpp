@@ -43,6 +43,20 @@ TEST(X86Interrupts, PageFault_DeliveredWithErrorCodeAndCr2) {
     EXPECT_EQ(m.reg(R::Rsp), kStackTop - 48);  // same privilege: no switch, 16-aligned
 }
 
+// A handler that faults into itself on a fresh IST stack each time loops forever, on
+// hardware too; run() must still come back once its budget is spent (found by
+// x86_machine_fuzz: the vCPU thread never returned to see a stop request).
+TEST(X86Interrupts, FaultLoop_RunReturnsAfterItsBudget) {
+    DeliveringMachine m;
+    m.gate(6, kHandler, 0, 1);
+    m.load(kHandler, {0x0f, 0x0b});   // ud2
+    m.load(kCodeAddr, {0x0f, 0x0b});  // ud2
+    EXPECT_EQ(m.run(1000).kind, EventKind::None);
+    EXPECT_EQ(m.cpu.retired(), 0u);
+    EXPECT_EQ(m.cpu.state().rip, kHandler);
+    EXPECT_EQ(m.reg(R::Rsp), kIst1 - 40);
+}
+
 TEST(X86Interrupts, IntFromUser_SwitchesToRsp0_AndIretqReturnsToUser) {
     DeliveringMachine m;
     constexpr u64 kUserStack = 0x5000;

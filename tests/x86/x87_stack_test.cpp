@@ -62,6 +62,22 @@ TEST(X86X87Stack, UnmaskedUnderflow_LeavesStackThenRaisesMf) {
     EXPECT_EQ(m.cpu.state().rip, kCodeAddr + 2);
 }
 
+// The case guest program x87_test checks and QEMU TCG gets wrong (it completes the FDIVP
+// and pops): an unmasked divide by zero leaves both operands and TOP as they were.
+TEST(X86X87Stack, UnmaskedZeroDivide_PoppingFormNeitherStoresNorPops) {
+    X87Fixture m;
+    m.cpu.state().cr0 |= cr0::NE;
+    constexpr u16 kZE = 0x04;
+    // fninit; fldcw [rbx] (ZE unmasked); fldz; fld1; fdivrp st(1), st: ST(0) / 0
+    m.reg(Reg::Rbx) = 0x2000;
+    m.load(0x2000, {0x7b, 0x03});
+    ASSERT_EQ(m.run_code({0xdb, 0xe3, 0xd9, 0x2b, 0xd9, 0xee, 0xd9, 0xe8, 0xde, 0xf1}).kind, EventKind::Halt);
+    EXPECT_EQ(m.fpu().fsw & (kZE | kES | kB), kZE | kES | kB);
+    EXPECT_EQ(m.fpu().top(), 6u);
+    EXPECT_EQ(m.fpu().st_reg(0), kOne);
+    EXPECT_EQ(m.fpu().st_reg(1), (X87Reg{0, 0}));
+}
+
 TEST(X86X87Stack, PendingException_NoWaitFormsAndLegacyMode) {
     X87Fixture m;
     m.cpu.state().cr0 |= cr0::NE;
