@@ -47,7 +47,7 @@ expect "disk id too long" "--disk id" -- run --kernel "$tmp/random.bin" --disk p
 
 # flint bench: refused before anything boots.
 g=(--kernel "$tmp/short" --initrd "$tmp/short")
-expect "bench: virtio suite" "needs virtio" -- bench --suite boot,disk "${g[@]}"
+expect "bench: net suite" "needs virtio-net" -- bench --suite boot,net "${g[@]}"
 expect "bench: unknown suite" "unknown suite" -- bench --suite boot,fast "${g[@]}"
 expect "bench: bad peer" "qemu, none" -- bench --against xen "${g[@]}"
 expect "bench: bad accel" "accelerator" -- bench --accel tcg "${g[@]}"
