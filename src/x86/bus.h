@@ -35,6 +35,13 @@ public:
 
     virtual u32 port_in(u16 port, unsigned size) = 0;
     virtual void port_out(u16 port, unsigned size, u32 value) = 0;
+
+    // For a machine whose CPUs share RAM on several threads. The CPU began caching decoded
+    // code of RAM page `page` (physical) ...
+    virtual void code_page_added(u64 page) { (void)page; }
+    // ... and mapped RAM page `page` for writing in its TLB: the machine tells the other
+    // CPUs that decoded code there to drop it, as each CPU does for its own writes.
+    virtual void write_mapped(u64 page) { (void)page; }
 };
 
 }  // namespace flint::x86

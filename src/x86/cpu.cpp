@@ -190,7 +190,10 @@ Insn* Cpu::fetch_decoded(u64 lin, Event& ev) {
     }
     CodePage* cp = nullptr;
     if (host != nullptr) {
-        if (!m_code.contains(phys)) evict_code_page_writes(phys);  // writes must see the code
+        if (!m_code.contains(phys)) {
+            evict_code_page_writes(phys);  // writes must see the code
+            m_bus.code_page_added(phys);
+        }
         cp = &m_code.get_or_create(phys);
         m_cur_code = cp;
         m_cur_code_tag = page;
@@ -254,7 +257,10 @@ Insn* Cpu::fetch_decoded(u64 lin, Event& ev) {
         // The tail lives on the next page: writes there must drop this instruction too.
         const u64 next = phys + kPageSize;
         cp->spills_into_next = true;
-        if (!m_code.contains(next)) evict_code_page_writes(next);
+        if (!m_code.contains(next)) {
+            evict_code_page_writes(next);
+            m_bus.code_page_added(next);
+        }
         m_code.get_or_create(next);
     }
     return &cp->add(offset, insn);

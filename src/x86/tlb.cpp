@@ -25,6 +25,7 @@ bool Cpu::map_page(u64 lin, Access acc, u8*& host, u64& phys) {
     if (acc == Access::Write && m_code.contains(phys)) m_code.invalidate_page(phys);
     host = m_bus.ram_page(phys);
     if (host == nullptr) return true;  // MMIO: never cached, every access goes to the bus
+    if (acc == Access::Write) m_bus.write_mapped(phys);
     hot[i] = TlbEntry{tag, host};
     cold[i] = TlbMeta{phys, t.page_shift, t.global};
     return true;

@@ -81,6 +81,8 @@ Result<hv::VcpuExit> SoftVcpu::run() {
         if (m_exit_requested.exchange(false)) return exit;
         if (m_report_requested.exchange(false)) [[unlikely]]
             log_report();
+        if (m_invalidations_pending.load(std::memory_order_acquire)) [[unlikely]]
+            drain_invalidations();
         take_interrupts();
         if (m_cpu->halted()) {
             sleep_until(m_irq->next_deadline_ns());
@@ -172,6 +174,30 @@ bool SoftVcpu::wait_for_startup() {
         sleep_until(kNoDeadline);
     }
 }
+
+// Code another vCPU (or a device) overwrote: what this vCPU decoded there goes before its
+// next block. Between blocks is soon enough for what the guest does to modify code another
+// CPU runs: the writer then synchronises with an IPI (text_poke's sync_core) or a
+// serialising step, which this vCPU only sees at a block boundary.
+void SoftVcpu::post_invalidation(u64 page) {
+    std::lock_guard lock(m_invalidation_mutex);
+    m_invalidations.push_back(page);
+    m_invalidations_pending.store(true, std::memory_order_release);
+}
+
+void SoftVcpu::drain_invalidations() {
+    std::vector<u64> pages;
+    {
+        std::lock_guard lock(m_invalidation_mutex);
+        pages.swap(m_invalidations);
+        m_invalidations_pending.store(false, std::memory_order_relaxed);
+    }
+    for (u64 page : pages) m_cpu->invalidate_code(page, x86::kPageSize);
+}
+
+void SoftVcpu::code_page_added(u64 page) { m_vm.note_code_page(page); }
+
+void SoftVcpu::write_mapped(u64 page) { m_vm.code_page_written(page, this); }
 
 void SoftVcpu::kick() {
     std::lock_guard lock(m_sleep_mutex);

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "hv/hypervisor.h"
 #include "hv/soft/local_apic.h"
@@ -37,6 +38,9 @@ public:
     void invalidate_code(u64 gpa, u64 len);
     // Wakes the vCPU if it sleeps in HLT or waits for a start-up IPI.
     void kick();
+    // From another thread: guest-physical page `page` was written; drop what this vCPU
+    // decoded there before it runs its next block.
+    void post_invalidation(u64 page);
 
 private:
     // x86::Bus: what the interpreter reaches outside its own state.
@@ -46,11 +50,14 @@ private:
     bool mmio_claims(u64 addr) override;
     u32 port_in(u16 port, unsigned size) override;
     void port_out(u16 port, unsigned size, u32 value) override;
+    void code_page_added(u64 page) override;
+    void write_mapped(u64 page) override;
     // x86::MsrDelegate: the local APIC's MSRs.
     bool read_msr(u32 index, u64& value) override;
     bool write_msr(u32 index, u64 value) override;
 
     void take_interrupts();
+    void drain_invalidations();
     void log_shutdown() const;
     void sample_rip();
     void log_report();  // soft_report.cpp
@@ -70,6 +77,9 @@ private:
     bool m_kicked = false;
     std::atomic<bool> m_exit_requested{false};
     std::atomic<bool> m_report_requested{false};
+    std::mutex m_invalidation_mutex;
+    std::vector<u64> m_invalidations;  // pages other threads wrote, under the mutex
+    std::atomic<bool> m_invalidations_pending{false};
 };
 
 }  // namespace flint::soft

@@ -1,5 +1,7 @@
 #include "hv/soft/soft_vm.h"
 
+#include <algorithm>
+
 #include "hv/soft/ioapic_regs.h"
 #include "hv/soft/pic8259_pair.h"
 #include "hv/soft/soft_vcpu.h"
@@ -59,14 +61,36 @@ u64 SoftVm::now_ns() const {
 
 Result<void> SoftVm::set_memory(const GuestMemory& memory) {
     m_memory = &memory;
+    u64 end = 0;
+    for (const MemoryRegion& r : memory.regions()) end = std::max(end, r.gpa + r.size);
+    m_code_page_count = end / x86::kPageSize;
+    m_code_pages = std::make_unique<std::atomic<u8>[]>(m_code_page_count);
     return ok();
 }
 
 void SoftVm::note_guest_write(u64 gpa, u64 len) {
-    // Devices run on the vCPU thread that notified them, so the writer's own decoded code
-    // is the one to drop. FIXME: other vCPUs keep theirs, as they do for each other's
-    // writes today; SMP on the software CPU needs a cross-vCPU invalidation queue.
-    if (SoftVcpu* vcpu = SoftVcpu::current()) vcpu->invalidate_code(gpa, len);
+    // Devices run on the vCPU thread that notified them: that vCPU drops its decoded code
+    // at once, the others before their next block.
+    SoftVcpu* self = SoftVcpu::current();
+    if (self) self->invalidate_code(gpa, len);
+    if (len == 0) return;
+    const u64 last = (gpa + len - 1) & ~(x86::kPageSize - 1);
+    for (u64 page = gpa & ~(x86::kPageSize - 1); page <= last; page += x86::kPageSize)
+        code_page_written(page, self);
+}
+
+void SoftVm::note_code_page(u64 page) {
+    const u64 i = page / x86::kPageSize;
+    if (i < m_code_page_count) m_code_pages[i].store(1, std::memory_order_relaxed);
+}
+
+void SoftVm::code_page_written(u64 page, const SoftVcpu* writer) {
+    const u64 i = page / x86::kPageSize;
+    if (i >= m_code_page_count || m_code_pages[i].load(std::memory_order_relaxed) == 0) return;
+    if (m_code_pages[i].exchange(0) == 0) return;
+    std::lock_guard lock(m_vcpus_mutex);
+    for (SoftVcpu* v : m_vcpus)
+        if (v != writer) v->post_invalidation(page);
 }
 
 void SoftVm::attach_io(const Bus* pio, const Bus* mmio) {

@@ -3,6 +3,7 @@
 // hardware that KVM would otherwise keep in the kernel (PIC pair, PIT, IOAPIC, one local
 // APIC per vCPU). Port I/O and MMIO that these do not claim reach the VMM's buses as
 // plain calls from the vCPU thread.
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -39,6 +40,11 @@ public:
     void attach_io(const Bus* pio, const Bus* mmio) override;
     void note_guest_write(u64 gpa, u64 len) override;
     void log_report() const override;  // soft_report.cpp
+    // Decoded-code bookkeeping across vCPU threads: a vCPU began decoding code of RAM page
+    // `page`; `writer` (nullptr: a device) mapped `page` for writing, so the other vCPUs
+    // must drop what they decoded there.
+    void note_code_page(u64 page);
+    void code_page_written(u64 page, const SoftVcpu* writer);
     // When the VM was created, in steady_clock nanoseconds: where every vCPU's TSC starts.
     i64 start_steady_ns() const {
         return std::chrono::duration_cast<std::chrono::nanoseconds>(m_start.time_since_epoch()).count();
@@ -73,6 +79,10 @@ private:
     Pit8254 m_pit;
     Bus m_platform_pio{"soft platform ports"};
     std::mutex m_vcpus_mutex;
+    // One flag per guest-physical page: some vCPU may hold decoded code of it. Set on
+    // decode, cleared when a write is announced to the vCPUs.
+    std::unique_ptr<std::atomic<u8>[]> m_code_pages;
+    u64 m_code_page_count = 0;
     std::vector<SoftVcpu*> m_vcpus;
 };
 
