@@ -23,6 +23,10 @@ public:
     virtual void send(std::span<const u8> frame) = 0;
     // Frames dropped so far on the way out.
     virtual u64 send_drops() const = 0;
+    // Whether every frame this back end delivers carries correct checksums, so that the
+    // guest may skip verifying them (a network stack that builds its own frames, as
+    // libslirp does; not a wire, where frames can arrive damaged).
+    virtual bool delivers_valid_checksums() const { return false; }
 };
 
 // Largest frame a back end hands over or accepts: an Ethernet frame for a 64 KiB IP

@@ -73,6 +73,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     CheckingBackend* b = backend.get();
     virtio::NetDevice dev(std::move(backend), {0x52, 0x54, 0, 0x12, 0x34, 0x56});
     dev.connect(transport);
+    // data[1] bits 2-3: the checksum offloads the driver negotiated.
+    dev.activate(((data[1] & 4) ? virtio::net_feature::kCsum : 0) | ((data[1] & 8) ? virtio::net_feature::kGuestCsum : 0));
     dev.process_queue(transport, virtio::NetDevice::kTransmitQueue);
     // More frames than the receive queue can hold: the rest waits in the backlog, then a
     // kick delivers what it can.

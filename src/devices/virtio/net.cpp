@@ -32,9 +32,24 @@ net::Stats NetDevice::stats() const {
     return s;
 }
 
+u64 NetDevice::device_features() const {
+    // Transmit checksums are completed here, whatever the back end; received ones are
+    // vouched for only when the back end builds its frames itself.
+    u64 f = net_feature::kMac | net_feature::kStatus | net_feature::kCsum;
+    if (m_backend->delivers_valid_checksums()) f |= net_feature::kGuestCsum;
+    return f;
+}
+
+void NetDevice::activate(u64 features) {
+    m_tx_csum = (features & net_feature::kCsum) ? net::Checksum::Offloaded : net::Checksum::Complete;
+    m_rx_csum = (features & net_feature::kGuestCsum) ? net::RxChecksum::Valid : net::RxChecksum::Unverified;
+}
+
 void NetDevice::reset() {
     // The guest's buffers are gone; frames for them are stale.
     m_backlog.clear();
+    m_tx_csum = net::Checksum::Complete;
+    m_rx_csum = net::RxChecksum::Unverified;
 }
 
 void NetDevice::process_queue(Transport& transport, u32 index) {
@@ -55,7 +70,7 @@ void NetDevice::count_drop(net::Drop why, bool transmit) {
 }
 
 void NetDevice::transmit(const DescriptorChain& chain) {
-    const net::Drop drop = net::read_tx_frame(chain, m_tx_frame);
+    const net::Drop drop = net::read_tx_frame(chain, m_tx_csum, m_tx_frame);
     if (drop != net::Drop::None) {
         count_drop(drop, true);
         return;
@@ -112,7 +127,7 @@ NetDevice::Delivery NetDevice::deliver(Transport& transport, std::span<const u8>
     }
     // A buffer too small for the frame goes back empty: Linux counts a length error and
     // reposts it, and the receive ring never stalls on one oversized frame.
-    const u32 written = net::write_rx_frame(m_rx_chain, frame);
+    const u32 written = net::write_rx_frame(m_rx_chain, frame, m_rx_csum);
     if (written == 0) {
         count_drop(net::Drop::BufferTooSmall, false);
     } else {

@@ -1,6 +1,7 @@
 #pragma once
 // virtio-net (virtio 1.2 section 5.1): one receive and one transmit queue over a host
-// network back end (backends/net.h), no offloads.
+// network back end (backends/net.h); checksum offload both ways (see net_frame.h), no
+// segmentation offload.
 //
 // Transmit runs on the vCPU thread that notified the queue: each frame is validated,
 // copied out of the guest and handed to the back end, which never blocks. Receive runs on
@@ -23,6 +24,8 @@ using MacAddress = std::array<u8, 6>;
 
 // Device feature bits (section 5.1.3).
 namespace net_feature {
+inline constexpr u64 kCsum = bit(0);
+inline constexpr u64 kGuestCsum = bit(1);
 inline constexpr u64 kMac = bit(5);
 inline constexpr u64 kStatus = bit(16);
 }  // namespace net_feature
@@ -39,10 +42,11 @@ public:
     NetDevice(std::unique_ptr<backends::NetBackend> backend, MacAddress mac);
 
     DeviceId device_id() const override { return DeviceId::Net; }
-    u64 device_features() const override { return net_feature::kMac | net_feature::kStatus; }
+    u64 device_features() const override;
     u32 num_queues() const override { return 2; }
     void read_config(u64 offset, std::span<u8> data) override;
     void process_queue(Transport& transport, u32 index) override;
+    void activate(u64 features) override;
     void reset() override;
     void connect(TransportLink& link) override { m_link = &link; }
 
@@ -70,6 +74,8 @@ private:
     DescriptorChain m_rx_chain;
     std::vector<u8> m_tx_frame;
     std::deque<std::vector<u8>> m_backlog;
+    net::Checksum m_tx_csum = net::Checksum::Complete;          // what the driver negotiated
+    net::RxChecksum m_rx_csum = net::RxChecksum::Unverified;
     net::Stats m_stats;
     std::atomic<u64> m_dropped_not_running{0};  // counted without the lock
 };

@@ -4,6 +4,11 @@
 // VIRTIO_F_VERSION_1 the header is 12 bytes (num_buffers included) whether or not
 // VIRTIO_NET_F_MRG_RXBUF is negotiated.
 //
+// Checksum offload, no segmentation: with VIRTIO_NET_F_CSUM the driver may leave a
+// transmit checksum to the device (NEEDS_CSUM, csum_start, csum_offset), which completes
+// it here, on the host, before the back end sees the frame; with VIRTIO_NET_F_GUEST_CSUM
+// received frames are marked DATA_VALID when the back end vouches for their checksums.
+//
 // Everything here reads guest-written chains: short headers, offloads the device did not
 // offer, runts and oversized frames are dropped and counted, never trusted.
 #include <span>
@@ -21,8 +26,11 @@ inline constexpr u64 kEthernetHeaderBytes = 14;
 namespace hdr {
 inline constexpr u64 kFlags = 0;
 inline constexpr u64 kGsoType = 1;
+inline constexpr u64 kCsumStart = 6;
+inline constexpr u64 kCsumOffset = 8;
 inline constexpr u64 kNumBuffers = 10;
 inline constexpr u8 kFlagNeedsCsum = 1;
+inline constexpr u8 kFlagDataValid = 2;
 inline constexpr u8 kGsoNone = 0;
 }  // namespace hdr
 
@@ -30,7 +38,8 @@ inline constexpr u8 kGsoNone = 0;
 enum class Drop : u8 {
     None,
     ShortHeader,   // TX chain shorter than the virtio-net header
-    OffloadNotOffered,  // TX header asks for checksum or segmentation offload
+    OffloadNotOffered,  // TX header asks for an offload not negotiated (GSO is never offered)
+    BadChecksumRange,   // TX NEEDS_CSUM with csum_start/csum_offset outside the frame
     Runt,          // TX frame shorter than an Ethernet header (zero-length included)
     TooLong,       // TX frame longer than any back end takes
     BufferTooSmall,  // RX chain cannot hold the header and the frame
@@ -51,12 +60,21 @@ struct Stats {
     Drop last_drop = Drop::None;
 };
 
+enum class Checksum : u8 { Complete, Offloaded };
+
 // The Ethernet frame of a transmit chain, validated, copied into `frame` (contiguous for
-// the back end). Drop::None on success.
-Drop read_tx_frame(const DescriptorChain& chain, std::vector<u8>& frame);
+// the back end), with an offloaded checksum completed when `csum` is Offloaded (the
+// driver negotiated VIRTIO_NET_F_CSUM). Drop::None on success.
+Drop read_tx_frame(const DescriptorChain& chain, Checksum csum, std::vector<u8>& frame);
 
 // Writes the header and `frame` into a receive chain's writable buffers; returns the
-// bytes written, or 0 when the chain is too small (the frame is dropped).
-u32 write_rx_frame(const DescriptorChain& chain, std::span<const u8> frame);
+// bytes written, or 0 when the chain is too small (the frame is dropped). `valid` marks
+// the frame DATA_VALID (checksums verified).
+enum class RxChecksum : u8 { Unverified, Valid };
+u32 write_rx_frame(const DescriptorChain& chain, std::span<const u8> frame, RxChecksum valid);
+
+// The Internet checksum (RFC 1071) of `bytes` folded into `sum`, as stored in a header:
+// complemented, and 0xffff for a zero result (valid for TCP too, and required for UDP).
+u16 internet_checksum(std::span<const u8> bytes);
 
 }  // namespace flint::virtio::net
