@@ -47,8 +47,12 @@ constexpr u64 kDebugExitPort = 0xf4;
 constexpr virtio::MacAddress kDefaultMac = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 
 Result<std::unique_ptr<backends::NetBackend>> open_net_backend(const NetConfig& net, EventLoop& loop) {
-    if (net.kind == NetKind::Tap) return std::unique_ptr<backends::NetBackend>(FLINT_TRY(backends::Tap::open(net.ifname, loop)));
-    return std::unique_ptr<backends::NetBackend>(FLINT_TRY(backends::UserNet::create(net.forwards, loop)));
+    std::unique_ptr<backends::NetBackend> backend;
+    if (net.kind == NetKind::Tap)
+        backend = FLINT_TRY(backends::Tap::open(net.ifname, loop));
+    else
+        backend = FLINT_TRY(backends::UserNet::create(net.forwards, loop));
+    return backend;
 }
 
 }  // namespace
