@@ -28,10 +28,27 @@ Disks:
   virtio devices (disks, then --rng, then --hvc0) in the ACPI tables; it needs the
   virtio_mmio, virtio_blk, virtio-rng and virtio_console drivers.
 
+Network:
+  Each --net adds a virtio-net NIC (eth0, eth1, ... in the guest; driver virtio_net).
+  --net user[,hostfwd=RULE]...[,mac=MAC]
+      User-mode networking (libslirp), no privileges needed: the guest gets 10.0.2.15
+      by DHCP, the gateway 10.0.2.2 is the host (its 127.0.0.1 too), DNS at 10.0.2.3;
+      outgoing TCP/UDP is NATed through the host's sockets. Each hostfwd (repeatable)
+      forwards a host port into the guest, in QEMU's syntax:
+      [tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT, e.g. hostfwd=tcp::2222-:22
+      (host port 2222 on every address to the guest's port 22) or
+      hostfwd=tcp:127.0.0.1:8080-:80.
+  --net tap,ifname=NAME[,mac=MAC]
+      An existing TAP interface (create it with 'ip tuntap add dev NAME mode tap user
+      $USER' and bridge or route it), or one Flint creates when run with CAP_NET_ADMIN.
+  The MAC address defaults to 52:54:00:12:34:56 (+1 for each further NIC).
+
 Examples:
   flint run --kernel out/guest/vmlinuz --initrd out/guest/initramfs.cpio.gz
   flint run --kernel out/guest/vmlinuz --initrd out/guest/initramfs.cpio.gz \
-      --disk path=data.img,id=data --disk path=base.img,readonly=on --rng --hvc0 file:hvc0.log)";
+      --disk path=data.img,id=data --disk path=base.img,readonly=on --rng --hvc0 file:hvc0.log
+  flint run --kernel out/guest/vmlinuz --initrd out/guest/initramfs.cpio.gz \
+      --net user,hostfwd=tcp::2222-:22)";
 
 int fail(std::string_view message) {
     fmt::print(stderr, "flint: error: {}\n", message);
@@ -53,6 +70,7 @@ int main(int argc, char** argv) {
     std::string memory = "512M", accel = "auto", console = "stdio";
     std::vector<std::string> disks;
     std::string hvc0;
+    std::vector<std::string> nets;
     auto* run = app.add_subcommand("run", "Boot a Linux kernel in a new VM");
     run->add_option("--kernel", config.kernel, "Linux bzImage to boot")->required()->type_name("PATH");
     run->add_option("--initrd", config.initrd, "initramfs to hand the kernel")->type_name("PATH");
@@ -68,6 +86,12 @@ int main(int argc, char** argv) {
     run->add_flag("--rng", config.rng, "add a virtio-rng entropy device (/dev/hwrng in the guest)");
     run->add_option("--hvc0", hvc0, "add a virtio-console (hvc0 in the guest); its output: none or file:PATH")
         ->type_name("CONSOLE");
+    run->add_option("--net", nets,
+                    "virtio-net NIC (repeatable): user[,hostfwd=tcp::HOSTPORT-:GUESTPORT][,mac=MAC] or "
+                    "tap,ifname=NAME[,mac=MAC]; see Network below")
+        ->type_name("NET")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     run->footer(kRunFooter);
 
     flint::cli::BenchCommand bench;
@@ -115,6 +139,11 @@ int main(int argc, char** argv) {
         auto disk = flint::vmm::parse_disk(text);
         if (!disk) return fail(disk.error().message());
         config.disks.push_back(std::move(*disk));
+    }
+    for (const std::string& text : nets) {
+        auto net = flint::vmm::parse_net(text);
+        if (!net) return fail(net.error().message());
+        config.nets.push_back(std::move(*net));
     }
 
     auto machine = flint::vmm::Machine::create(config);

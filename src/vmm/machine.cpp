@@ -22,8 +22,11 @@
 #include "devices/virtio/blk.h"
 #include "devices/virtio/console.h"
 #include "devices/virtio/mmio.h"
+#include "devices/virtio/net.h"
 #include "devices/virtio/rng.h"
 #include "backends/raw_file.h"
+#include "backends/tap.h"
+#include "backends/user_net.h"
 #include "hv/soft/soft_vm.h"
 #include "vmm/virtio_devices.h"
 
@@ -40,6 +43,18 @@ constexpr u64 kI8042CommandPort = 0x64;
 constexpr u64 kCmosPort = 0x70;
 constexpr u64 kDebugExitPort = 0xf4;
 
+// QEMU's default NIC address (a locally administered range QEMU uses); NIC i adds i.
+constexpr virtio::MacAddress kDefaultMac = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+
+Result<std::unique_ptr<backends::NetBackend>> open_net_backend(const NetConfig& net, EventLoop& loop) {
+    std::unique_ptr<backends::NetBackend> backend;
+    if (net.kind == NetKind::Tap)
+        backend = FLINT_TRY(backends::Tap::open(net.ifname, loop));
+    else
+        backend = FLINT_TRY(backends::UserNet::create(net.forwards, loop));
+    return backend;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Machine>> Machine::create(const VmConfig& config) {
@@ -50,12 +65,16 @@ Result<std::unique_ptr<Machine>> Machine::create(const VmConfig& config) {
     return m;
 }
 
-Machine::~Machine() = default;
+Machine::~Machine() {
+    // Before any device goes: the loop thread calls into the network devices.
+    if (m_event_loop) m_event_loop->stop();
+}
 
 Result<void> Machine::build(const VmConfig& config) {
     int efd = ::eventfd(0, EFD_CLOEXEC);
     if (efd < 0) return Error::from_errno("eventfd");
     m_stop_event.reset(efd);
+    m_event_loop = FLINT_TRY(EventLoop::create());
 
     // The user's files first, so that a wrong path is the only line printed; then the back
     // end, since how the kernel is loaded depends on it.
@@ -157,6 +176,13 @@ Result<void> Machine::add_virtio_devices(const VmConfig& config) {
         m_hvc0 = FLINT_TRY(Console::create(*config.hvc0));
         devices.push_back(
             std::make_shared<virtio::ConsoleDevice>([this](std::span<const u8> bytes) { m_hvc0->write(bytes); }));
+    }
+    for (size_t i = 0; i < config.nets.size(); ++i) {
+        const NetConfig& net = config.nets[i];
+        auto backend = FLINT_TRY(open_net_backend(net, *m_event_loop));
+        virtio::MacAddress mac = net.mac.value_or(kDefaultMac);
+        if (!net.mac) mac[5] = static_cast<u8>(mac[5] + i);
+        devices.push_back(std::make_shared<virtio::NetDevice>(std::move(backend), mac));
     }
     for (size_t i = 0; i < devices.size(); ++i) {
         const VirtioSlot slot = virtio_slot(i);

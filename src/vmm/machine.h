@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "base/event_loop.h"
 #include "base/result.h"
 #include "base/unique_fd.h"
 #include "devices/bus.h"
@@ -48,6 +49,9 @@ private:
     std::unique_ptr<hv::Hypervisor> m_hypervisor;
     std::unique_ptr<hv::Vm> m_vm;
     std::vector<std::unique_ptr<hv::Vcpu>> m_vcpus;
+    // Host I/O (network back ends). Declared before the buses so that it outlives the
+    // devices whose back ends it serves; its thread stops before they go.
+    std::unique_ptr<EventLoop> m_event_loop;
     Bus m_pio{"port I/O"};
     Bus m_mmio{"MMIO"};
     std::unique_ptr<Console> m_console;

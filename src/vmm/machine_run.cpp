@@ -1,5 +1,5 @@
-// The running VM: one thread per vCPU, the console's input thread, and the main thread
-// waiting for a stop request or a host signal.
+// The running VM: one thread per vCPU, the console's input thread, the host I/O event
+// loop thread, and the main thread waiting for a stop request or a host signal.
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -78,6 +78,10 @@ int Machine::run() {
         request_stop(static_cast<int>(ExitStatus::VmmError));
     }
 
+    if (auto loop = m_event_loop->start(); !loop) {
+        spdlog::error("host I/O thread: {}", loop.error().message());
+        request_stop(static_cast<int>(ExitStatus::VmmError));
+    }
     std::vector<std::thread> threads;
     for (auto& vcpu : m_vcpus) threads.emplace_back([this, &vcpu] { vcpu_thread(*vcpu); });
 
@@ -97,6 +101,7 @@ int Machine::run() {
         }
     }
     for (auto& t : threads) t.join();
+    m_event_loop->stop();
     m_console->stop_input();
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
     log_memory_usage();

@@ -4,7 +4,7 @@
 // DSDT (Device objects with _HID "LNRO0005", which Linux's virtio_mmio driver matches):
 // Debian's kernel is built without CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES, so the
 // virtio_mmio.device= command-line form Firecracker once used is not available.
-// Order: the disks as given, then the entropy device.
+// Order: the disks as given, then the entropy device, hvc0, and the NICs as given.
 #include "base/types.h"
 #include "vmm/vm_config.h"
 

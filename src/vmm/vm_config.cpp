@@ -9,7 +9,7 @@ constexpr u32 kMaxCpus = 64;
 }  // namespace
 
 size_t virtio_device_count(const VmConfig& config) {
-    return config.disks.size() + (config.rng ? 1 : 0) + (config.hvc0 ? 1 : 0);
+    return config.disks.size() + (config.rng ? 1 : 0) + (config.hvc0 ? 1 : 0) + config.nets.size();
 }
 
 Result<void> validate(const VmConfig& config) {
@@ -24,7 +24,7 @@ Result<void> validate(const VmConfig& config) {
         return Error("--console file: needs a path, as in --console file:/tmp/console.log");
     const size_t virtio = virtio_device_count(config);
     if (virtio > kMaxVirtioDevices)
-        return Error::format("{} virtio devices asked for (--disk, --rng, --hvc0): at most {} are supported",
+        return Error::format("{} virtio devices asked for (--disk, --rng, --hvc0, --net): at most {} are supported",
                              virtio, kMaxVirtioDevices);
     if (config.hvc0 && config.hvc0->kind == ConsoleKind::Stdio)
         return Error("--hvc0 stdio: stdio is the serial console's; give none or file:PATH");

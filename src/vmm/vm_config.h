@@ -1,10 +1,12 @@
 #pragma once
 // What a VM is made of: plain data, filled by the command line today and by the control
 // API later. Building a VM from it is vmm/machine.h's job.
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "backends/user_net.h"
 #include "base/types.h"
 #include "hv/hypervisor.h"
 
@@ -28,6 +30,16 @@ struct DiskConfig {
     std::string id;  // what the guest reads as the disk's serial (at most 20 bytes)
 };
 
+enum class NetKind : u8 { User, Tap };
+
+// A virtio-net NIC: --net user[,hostfwd=...][,mac=...] or --net tap,ifname=NAME[,mac=...].
+struct NetConfig {
+    NetKind kind = NetKind::User;
+    std::vector<backends::HostForward> forwards;  // NetKind::User
+    std::string ifname;                           // NetKind::Tap
+    std::optional<std::array<u8, 6>> mac;         // default: 52:54:00:12:34:56, +1 per NIC
+};
+
 inline constexpr const char* kDefaultCmdline = "console=ttyS0 reboot=acpi panic=-1";
 
 struct VmConfig {
@@ -42,9 +54,11 @@ struct VmConfig {
     bool rng = false;  // a virtio-rng entropy device
     // A virtio-console (hvc0 in the guest) and where its output goes: none or a file.
     std::optional<ConsoleConfig> hvc0;
+    std::vector<NetConfig> nets;  // virtio-net NICs, in order
 };
 
-// How many virtio devices `config` asks for (disks, then the entropy device, then hvc0).
+// How many virtio devices `config` asks for (disks, then the entropy device, then hvc0,
+// then the NICs).
 size_t virtio_device_count(const VmConfig& config);
 
 // Validates the parts a parser cannot (sizes, counts); files are checked when loaded.
@@ -63,5 +77,12 @@ Result<ConsoleConfig> parse_console(std::string_view text);
 Result<DiskConfig> parse_disk(std::string_view text);
 // "auto", "kvm", "soft".
 Result<hv::Accel> parse_accel(std::string_view text);
+// "user[,hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT]...[,mac=MAC]" or
+// "tap,ifname=NAME[,mac=MAC]" (QEMU's -netdev syntax for the parts both have).
+Result<NetConfig> parse_net(std::string_view text);
+// "tcp::2222-:22", "udp:127.0.0.1:5353-10.0.2.15:53".
+Result<backends::HostForward> parse_hostfwd(std::string_view text);
+// "52:54:00:12:34:56"; a multicast address is refused.
+Result<std::array<u8, 6>> parse_mac(std::string_view text);
 
 }  // namespace flint::vmm

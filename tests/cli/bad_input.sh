@@ -44,6 +44,12 @@ expect "disk without a path" "--disk needs a file" -- run --kernel "$tmp/random.
 expect "hvc0 on stdio" "--hvc0 stdio" -- run --kernel "$tmp/random.bin" --hvc0 stdio
 expect "bad hvc0" "--hvc0: console 'tty'" -- run --kernel "$tmp/random.bin" --hvc0 tty
 expect "disk id too long" "--disk id" -- run --kernel "$tmp/random.bin" --disk path=x,id=abcdefghijklmnopqrstuvwxyz
+expect "unknown net kind" "--net 'bridge' is not user or tap" -- run --kernel "$tmp/random.bin" --net bridge
+expect "bad hostfwd" "--net hostfwd=tcp::22" -- run --kernel "$tmp/random.bin" --net user,hostfwd=tcp::22
+expect "bad hostfwd port" "not a port number" -- run --kernel "$tmp/random.bin" --net user,hostfwd=tcp::99999-:22
+expect "bad mac" "--net mac=" -- run --kernel "$tmp/random.bin" --net user,mac=zz:54:00:12:34:56
+expect "tap without ifname" "--net tap needs an interface" -- run --kernel "$tmp/random.bin" --net tap
+expect "tap name too long" "--net tap,ifname=" -- run --kernel "$tmp/random.bin" --net tap,ifname=a-very-long-tap-name
 
 # flint bench: refused before anything boots.
 g=(--kernel "$tmp/short" --initrd "$tmp/short")

@@ -12,6 +12,7 @@
 #include "backends/disk.h"
 #include "devices/virtio/blk_request.h"
 #include "devices/virtio/queue.h"
+#include "fuzz_queue.h"
 
 using namespace flint;
 
@@ -68,25 +69,15 @@ private:
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size < 2) return 0;
     static GuestMemory memory = *GuestMemory::create(1 * MiB);
-    const u16 queue_size = static_cast<u16>(1u << (data[0] % 5));  // 1 to 16
-    const bool event_idx = data[1] & 1, indirect = data[1] & 2;
+    const fuzz::QueueShape shape = fuzz::queue_shape(data);
+    const u16 queue_size = shape.size;
     const auto access = (data[1] & 4) ? backends::Access::ReadOnly : backends::Access::ReadWrite;
-    data += 2;
-    size -= 2;
-
-    u8* ram = memory.host_ptr(0, memory.size());
-    std::memset(ram, 0, memory.size());
-    std::memcpy(ram, data, std::min<size_t>(size, memory.size()));
+    fuzz::load_ram(memory, data + 2, size - 2);
 
     MemDisk disk(access);
     virtio::blk::RequestHandler handler(disk, "fuzz");
     virtio::Queue q(256);
-    q.set_size(queue_size);
-    q.set_desc_addr(kDescAt);
-    q.set_avail_addr(kAvailAt);
-    q.set_used_addr(kUsedAt);
-    q.set_features(event_idx, indirect);
-    if (q.make_ready(memory) != virtio::QueueError::None) return 0;
+    if (!fuzz::ready_queue(q, memory, shape, kDescAt, kAvailAt, kUsedAt)) return 0;
     virtio::DescriptorChain chain;
     // A queue hands out at most queue_size chains per avail index update; the bound only
     // keeps a bug from turning into a hang the fuzzer would report as a timeout.

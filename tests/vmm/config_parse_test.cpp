@@ -88,3 +88,55 @@ TEST(ConfigParse, TooManyVirtioDevices_Rejected) {
 
 }  // namespace
 }  // namespace flint::vmm
+
+namespace flint::vmm {
+namespace {
+
+TEST(NetParse, UserWithForwardsAndMac) {
+    auto n = parse_net("user,hostfwd=tcp::2222-:22,hostfwd=udp:127.0.0.1:5353-10.0.2.16:53,mac=52:54:00:aa:bb:0c");
+    ASSERT_TRUE(n) << n.error().message();
+    EXPECT_EQ(n->kind, NetKind::User);
+    ASSERT_EQ(n->forwards.size(), 2u);
+    EXPECT_EQ(n->forwards[0].protocol, backends::HostForward::Protocol::Tcp);
+    EXPECT_EQ(n->forwards[0].host_addr, 0u);
+    EXPECT_EQ(n->forwards[0].host_port, 2222);
+    EXPECT_EQ(n->forwards[0].guest_addr, 0u);
+    EXPECT_EQ(n->forwards[0].guest_port, 22);
+    EXPECT_EQ(n->forwards[1].protocol, backends::HostForward::Protocol::Udp);
+    EXPECT_EQ(n->forwards[1].host_addr, 0x7f000001u);
+    EXPECT_EQ(n->forwards[1].guest_addr, 0x0a000210u);
+    EXPECT_EQ(n->forwards[1].guest_port, 53);
+    ASSERT_TRUE(n->mac);
+    EXPECT_EQ((*n->mac)[5], 0x0c);
+}
+
+TEST(NetParse, Tap_NeedsIfname) {
+    auto n = parse_net("tap,ifname=tap0");
+    ASSERT_TRUE(n);
+    EXPECT_EQ(n->kind, NetKind::Tap);
+    EXPECT_EQ(n->ifname, "tap0");
+    EXPECT_FALSE(parse_net("tap"));
+}
+
+TEST(NetParse, Garbage_RejectedWithOneLine) {
+    for (const char* bad : {"", "bridge", "user,hostfwd=tcp::2222", "user,hostfwd=tcp::0-:22",
+                            "user,hostfwd=tcp::70000-:22", "user,hostfwd=sctp::1-:2", "user,hostfwd=tcp:1.2.3:1-:2",
+                            "user,hostfwd=tcp::22-:x", "user,mac=52:54:00:12:34", "user,mac=01:00:5e:00:00:01",
+                            "user,mac=52:54:00:12:34:5g", "user,mac=52:54:00:12:34:56:78", "user,ifname=tap0",
+                            "tap,ifname=tap0,hostfwd=tcp::1-:2", "user,bogus=1"}) {
+        auto n = parse_net(bad);
+        ASSERT_FALSE(n) << bad;
+        EXPECT_EQ(n.error().message().find('\n'), std::string::npos);
+        EXPECT_NE(n.error().message().find("--net"), std::string::npos) << n.error().message();
+    }
+}
+
+TEST(ConfigValidate, TooManyNics_Rejected) {
+    VmConfig c;
+    c.kernel = "k";
+    c.nets.resize(kMaxVirtioDevices + 1);
+    EXPECT_FALSE(validate(c));
+}
+
+}  // namespace
+}  // namespace flint::vmm

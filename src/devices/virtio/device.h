@@ -4,6 +4,7 @@
 // space and how to serve its queues; the transport owns the queues, the status and
 // feature negotiation and the interrupt, so a device never learns which transport or
 // back end carries it.
+#include <functional>
 #include <span>
 #include <string_view>
 
@@ -35,6 +36,19 @@ protected:
     ~Transport() = default;
 };
 
+// How a device starts work of its own, outside a queue notification: host I/O on another
+// thread (a network frame arriving on the event loop thread). The transport owns the lock
+// that serialises everything a device does.
+class TransportLink {
+public:
+    // Runs `work` with the transport's lock held, if the driver has the device running
+    // (DRIVER_OK, not broken); otherwise does not run it and returns false.
+    virtual bool run_locked(const std::function<void(Transport&)>& work) = 0;
+
+protected:
+    ~TransportLink() = default;
+};
+
 class Device {
 public:
     virtual ~Device() = default;
@@ -54,6 +68,9 @@ public:
     virtual void process_queue(Transport& transport, u32 index) = 0;
     // The driver reset the device: back to the state before feature negotiation.
     virtual void reset() {}
+    // The transport that carries the device, once, when it takes the device; it outlives
+    // every use the device makes of it. Only devices with host-side input need it.
+    virtual void connect(TransportLink& /*link*/) {}
 };
 
 // Pops every available chain of queue `index`, hands each to handler(chain) -> bytes

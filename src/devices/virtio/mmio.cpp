@@ -20,6 +20,14 @@ MmioTransport::MmioTransport(std::shared_ptr<Device> device, const GuestMemory& 
                              GuestWriteHook on_guest_write)
     : m_device(std::move(device)), m_memory(memory), m_irq(std::move(irq)), m_on_guest_write(std::move(on_guest_write)) {
     m_queues.assign(m_device->num_queues(), Queue(m_device->queue_max_size()));
+    m_device->connect(*this);
+}
+
+bool MmioTransport::run_locked(const std::function<void(Transport&)>& work) {
+    std::lock_guard lock(m_mutex);
+    if (!(m_status & status::kDriverOk) || (m_status & status::kDeviceNeedsReset)) return false;
+    work(*this);
+    return true;
 }
 
 u32 MmioTransport::status() const {

@@ -5,7 +5,9 @@
 //
 // One mutex serialises register accesses and queue processing: a notification is served
 // on the vCPU thread that wrote QueueNotify (on kvm through an MMIO exit, on soft as a
-// direct call from the interpreter). The interrupt line is level-style: high while
+// direct call from the interpreter). Host-side work a device starts itself (a network
+// frame for the guest, on the event loop thread) takes the same mutex through
+// TransportLink::run_locked. The interrupt line is level-style: high while
 // InterruptStatus is non-zero, driven under the mutex so the two always agree.
 #include <functional>
 #include <memory>
@@ -19,7 +21,7 @@
 
 namespace flint::virtio {
 
-class MmioTransport final : public BusDevice, private Transport {
+class MmioTransport final : public BusDevice, private Transport, private TransportLink {
 public:
     // Called for every range of guest RAM a device writes (may be empty).
     using GuestWriteHook = std::function<void(u64 gpa, u64 len)>;
@@ -42,6 +44,9 @@ private:
     void guest_written(u64 gpa, u64 len) override {
         if (m_on_guest_write) m_on_guest_write(gpa, len);
     }
+
+    // TransportLink, for the device's host-side work.
+    bool run_locked(const std::function<void(Transport&)>& work) override;
 
     // The helpers below require m_mutex.
     u32 read_reg(MmioReg reg);

@@ -179,3 +179,45 @@ TEST_F(VirtioMmioTest, EventIdx_DriverSuppressesInterrupt) {
 
 }  // namespace
 }  // namespace flint::virtio
+
+namespace flint::virtio {
+namespace {
+
+// A device that keeps the link its transport hands it, as virtio-net does.
+class LinkedDevice final : public Device {
+public:
+    DeviceId device_id() const override { return DeviceId::Net; }
+    u64 device_features() const override { return 0; }
+    u32 num_queues() const override { return 1; }
+    void read_config(u64 offset, std::span<u8> data) override { read_config_bytes({}, offset, data); }
+    void process_queue(Transport&, u32) override {}
+    void connect(TransportLink& l) override { link = &l; }
+    TransportLink* link = nullptr;
+};
+
+TEST(VirtioMmioLink, RunLocked_OnlyWhileDriverRunsTheDevice) {
+    GuestMemory mem = *GuestMemory::create(1 * MiB);
+    auto device = std::make_shared<LinkedDevice>();
+    MmioTransport dev{device, mem, std::make_shared<test::FakeIrqLine>()};
+    auto wr = [&](MmioReg reg, u32 v) {
+        u8 b[4];
+        store_le<u32>(b, v);
+        dev.write(static_cast<u64>(reg), b);
+    };
+    ASSERT_NE(device->link, nullptr);
+    int runs = 0;
+    auto work = [&](Transport&) { ++runs; };
+    EXPECT_FALSE(device->link->run_locked(work));  // not started
+    wr(MmioReg::Status, status::kAcknowledge | status::kDriver);
+    wr(MmioReg::DriverFeaturesSel, 1);
+    wr(MmioReg::DriverFeatures, 1);  // VERSION_1
+    wr(MmioReg::Status, status::kAcknowledge | status::kDriver | status::kFeaturesOk);
+    wr(MmioReg::Status, status::kAcknowledge | status::kDriver | status::kFeaturesOk | status::kDriverOk);
+    EXPECT_TRUE(device->link->run_locked(work));
+    wr(MmioReg::Status, 0);  // reset
+    EXPECT_FALSE(device->link->run_locked(work));
+    EXPECT_EQ(runs, 1);
+}
+
+}  // namespace
+}  // namespace flint::virtio
