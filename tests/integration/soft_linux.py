@@ -32,6 +32,17 @@ def main():
            "--cmdline", "console=ttyS0 panic=-1"] + (virtio.flint_args() if virtio else [])
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        run_checks(a, proc, start, virtio, version)
+    finally:
+        # A failed check raises SystemExit with flint still running two busy vCPUs: stop it,
+        # or every failed run leaves a guest spinning on the host.
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def run_checks(a, proc, start, virtio, version):
     buf = b""
 
     def log(msg):
