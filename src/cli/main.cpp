@@ -28,6 +28,12 @@ Disks:
   virtio devices (disks, then --rng, then --hvc0) in the ACPI tables; it needs the
   virtio_mmio, virtio_blk, virtio-rng and virtio_console drivers.
 
+Second console:
+  --hvc0 socket:PATH listens on a Unix socket: attach with
+  'socat -,raw,echo=0 UNIX-CONNECT:PATH' to read hvc0's output and type into it (run
+  a getty on hvc0 in the guest for a login), detach and attach again while the VM runs.
+  One client at a time; output with no client attached is discarded.
+
 Network:
   Each --net adds a virtio-net NIC (eth0, eth1, ... in the guest; driver virtio_net).
   --net user[,hostfwd=RULE]...[,mac=MAC]
@@ -84,7 +90,9 @@ int main(int argc, char** argv) {
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     run->add_flag("--rng", config.rng, "add a virtio-rng entropy device (/dev/hwrng in the guest)");
-    run->add_option("--hvc0", hvc0, "add a virtio-console (hvc0 in the guest); its output: none or file:PATH")
+    run->add_option("--hvc0", hvc0,
+                    "add a virtio-console (hvc0 in the guest): none, file:PATH (its output) or socket:PATH (both "
+                    "ways, see below)")
         ->type_name("CONSOLE");
     run->add_option("--net", nets,
                     "virtio-net NIC (repeatable): user[,hostfwd=tcp::HOSTPORT-:GUESTPORT][,mac=MAC] or "

@@ -23,7 +23,9 @@ Result<ConsoleConfig> parse_console(std::string_view text) {
     if (text == "stdio") return ConsoleConfig{ConsoleKind::Stdio, {}};
     if (text == "none") return ConsoleConfig{ConsoleKind::None, {}};
     if (text.starts_with("file:") && text.size() > 5) return ConsoleConfig{ConsoleKind::File, std::string(text.substr(5))};
-    return Error::format("console '{}' is not one of stdio, none, file:PATH", text);
+    if (text.starts_with("socket:") && text.size() > 7)
+        return ConsoleConfig{ConsoleKind::Socket, std::string(text.substr(7))};
+    return Error::format("console '{}' is not one of stdio, none, file:PATH, socket:PATH", text);
 }
 
 Result<DiskConfig> parse_disk(std::string_view text) {

@@ -45,6 +45,8 @@ Result<std::unique_ptr<Console>> Console::create(const ConsoleConfig& config) {
     }
     case ConsoleKind::None:
         break;
+    case ConsoleKind::Socket:
+        return Error("a socket console is the virtio-console's only (--hvc0 socket:PATH)");
     }
     return c;
 }

@@ -172,11 +172,7 @@ Result<void> Machine::add_virtio_devices(const VmConfig& config) {
         devices.push_back(std::make_shared<virtio::BlockDevice>(std::move(*file), d.id));
     }
     if (config.rng) devices.push_back(std::make_shared<virtio::RngDevice>());
-    if (config.hvc0) {
-        m_hvc0 = FLINT_TRY(Console::create(*config.hvc0));
-        devices.push_back(
-            std::make_shared<virtio::ConsoleDevice>([this](std::span<const u8> bytes) { m_hvc0->write(bytes); }));
-    }
+    if (config.hvc0) FLINT_TRY_VOID(add_hvc0(*config.hvc0, devices));
     for (size_t i = 0; i < config.nets.size(); ++i) {
         const NetConfig& net = config.nets[i];
         auto backend = FLINT_TRY(open_net_backend(net, *m_event_loop));
@@ -191,6 +187,23 @@ Result<void> Machine::add_virtio_devices(const VmConfig& config) {
             devices[i], m_memory, std::move(irq), [vm = m_vm.get()](u64 gpa, u64 len) { vm->note_guest_write(gpa, len); });
         FLINT_TRY_VOID(m_mmio.insert(transport, slot.base, virtio::kMmioSize));
     }
+    return ok();
+}
+
+Result<void> Machine::add_hvc0(const ConsoleConfig& config, std::vector<std::shared_ptr<virtio::Device>>& devices) {
+    if (config.kind != ConsoleKind::Socket) {
+        m_hvc0 = FLINT_TRY(Console::create(config));
+        devices.push_back(
+            std::make_shared<virtio::ConsoleDevice>([this](std::span<const u8> bytes) { m_hvc0->write(bytes); }));
+        return ok();
+    }
+    // Input arrives on the event loop thread; the device outlives the loop's thread.
+    auto device = std::make_shared<virtio::ConsoleDevice>(
+        [this](std::span<const u8> bytes) { m_hvc0_socket->write(bytes); });
+    m_hvc0_socket = FLINT_TRY(backends::SocketChardev::listen(
+        config.path, *m_event_loop, [dev = device.get()](std::span<const u8> bytes) { dev->receive(bytes); },
+        "--hvc0 socket"));
+    devices.push_back(std::move(device));
     return ok();
 }
 

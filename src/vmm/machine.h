@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "backends/socket_chardev.h"
 #include "base/event_loop.h"
 #include "base/result.h"
 #include "base/unique_fd.h"
@@ -17,6 +18,9 @@
 
 namespace flint {
 class Uart8250;
+}
+namespace flint::virtio {
+class Device;
 }
 
 namespace flint::vmm {
@@ -39,6 +43,7 @@ private:
     Result<hv::CpuState> load_kernel(const VmConfig& config, std::vector<u8> kernel, std::vector<u8> initrd);
     Result<void> add_legacy_devices();
     Result<void> add_virtio_devices(const VmConfig& config);
+    Result<void> add_hvc0(const ConsoleConfig& config, std::vector<std::shared_ptr<virtio::Device>>& devices);
     void vcpu_thread(hv::Vcpu& vcpu);
     void log_memory_usage() const;
     void log_report() const;
@@ -55,7 +60,8 @@ private:
     Bus m_pio{"port I/O"};
     Bus m_mmio{"MMIO"};
     std::unique_ptr<Console> m_console;
-    std::unique_ptr<Console> m_hvc0;  // output of the virtio-console, if any
+    std::unique_ptr<Console> m_hvc0;  // output of the virtio-console: none or a file
+    std::unique_ptr<backends::SocketChardev> m_hvc0_socket;  // or both ways, on a socket
     std::shared_ptr<Uart8250> m_uart;
 
     std::atomic<int> m_exit_status{-1};

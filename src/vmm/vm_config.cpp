@@ -20,6 +20,9 @@ Result<void> validate(const VmConfig& config) {
     if (config.memory % (4 * KiB) != 0) return Error("--memory must be a whole number of 4 KiB pages");
     if (config.cpus < 1 || config.cpus > kMaxCpus)
         return Error::format("--cpus {} is out of range: give between 1 and {}", config.cpus, kMaxCpus);
+    if (config.console.kind == ConsoleKind::Socket)
+        return Error("--console socket:PATH is not supported yet: the serial console takes stdio, none or file:PATH "
+                     "(--hvc0 takes socket:PATH)");
     if (config.console.kind == ConsoleKind::File && config.console.path.empty())
         return Error("--console file: needs a path, as in --console file:/tmp/console.log");
     const size_t virtio = virtio_device_count(config);
@@ -27,7 +30,7 @@ Result<void> validate(const VmConfig& config) {
         return Error::format("{} virtio devices asked for (--disk, --rng, --hvc0, --net): at most {} are supported",
                              virtio, kMaxVirtioDevices);
     if (config.hvc0 && config.hvc0->kind == ConsoleKind::Stdio)
-        return Error("--hvc0 stdio: stdio is the serial console's; give none or file:PATH");
+        return Error("--hvc0 stdio: stdio is the serial console's; give none, file:PATH or socket:PATH");
     if (config.hvc0 && config.hvc0->kind == ConsoleKind::File && config.hvc0->path.empty())
         return Error("--hvc0 file: needs a path, as in --hvc0 file:/tmp/hvc0.log");
     return ok();

@@ -12,11 +12,11 @@
 
 namespace flint::vmm {
 
-enum class ConsoleKind { Stdio, None, File };
+enum class ConsoleKind { Stdio, None, File, Socket };
 
 struct ConsoleConfig {
     ConsoleKind kind = ConsoleKind::Stdio;
-    std::string path;  // ConsoleKind::File
+    std::string path;  // ConsoleKind::File, ConsoleKind::Socket
 };
 
 inline constexpr size_t kDiskIdMax = 20;  // the virtio-blk ID field

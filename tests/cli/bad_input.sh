@@ -43,6 +43,7 @@ expect "unknown disk option" "--disk option 'cache=none'" -- run --kernel "$tmp/
 expect "disk without a path" "--disk needs a file" -- run --kernel "$tmp/random.bin" --disk readonly=on
 expect "hvc0 on stdio" "--hvc0 stdio" -- run --kernel "$tmp/random.bin" --hvc0 stdio
 expect "bad hvc0" "--hvc0: console 'tty'" -- run --kernel "$tmp/random.bin" --hvc0 tty
+expect "console on a socket" "--console socket:PATH is not supported" -- run --kernel "$tmp/random.bin" --console socket:/tmp/x.sock
 expect "disk id too long" "--disk id" -- run --kernel "$tmp/random.bin" --disk path=x,id=abcdefghijklmnopqrstuvwxyz
 expect "unknown net kind" "--net 'bridge' is not user or tap" -- run --kernel "$tmp/random.bin" --net bridge
 expect "bad hostfwd" "--net hostfwd=tcp::22" -- run --kernel "$tmp/random.bin" --net user,hostfwd=tcp::22

@@ -8,7 +8,9 @@ The guest gets two virtio-blk disks and a virtio-rng device:
   vdb  1 MiB of random bytes, readonly=on, id flint-ro: the guest sees it read-only, a
        write fails, a read matches the host's checksum, and the image is unchanged after.
   rng  /dev/hwrng is served by virtio_rng and returns fresh bytes.
-  hvc0 a line the guest writes to /dev/hvc0 (virtio-console) lands in the host's file.
+  hvc0 the virtio-console on a Unix socket (--hvc0 socket:PATH): a line the guest writes
+       to /dev/hvc0 reaches the host's client, and a line the host sends is what the
+       guest reads from it.
   net  virtio-net on user-mode networking (--net user): the guest gets 10.0.2.15 from
        udhcpc, wgets a random file from an HTTP server this script runs on the host's
        loopback (10.0.2.2 in the guest) and checks its md5; then a busybox httpd in the
@@ -61,7 +63,9 @@ class VirtioChecks:
         self.workdir = workdir
         self.data = os.path.join(workdir, "data.img")
         self.ro = os.path.join(workdir, "ro.img")
-        self.hvc0 = os.path.join(workdir, "hvc0.log")
+        self.hvc0 = os.path.join(workdir, "hvc0.sock")
+        self.hvc0_client = None
+        self.hvc0_output = b""
         with open(self.data, "wb") as f:
             f.truncate(DATA_BYTES)
         ro_bytes = os.urandom(RO_BYTES)
@@ -86,7 +90,7 @@ class VirtioChecks:
 
     def flint_args(self):
         return ["--disk", f"path={self.data},id=flint-data",
-                "--disk", f"path={self.ro},readonly=on,id=flint-ro", "--rng", "--hvc0", f"file:{self.hvc0}",
+                "--disk", f"path={self.ro},readonly=on,id=flint-ro", "--rng", "--hvc0", f"socket:{self.hvc0}",
                 "--net", f"user,hostfwd=tcp:127.0.0.1:{self.fwd_port}-:80"]
 
     def run_in_guest(self, run):
@@ -114,9 +118,29 @@ class VirtioChecks:
                 rb"([0-9a-f]{32})\s+-\r?\n([0-9a-f]{32})\s+-", "read /dev/hwrng twice")
         if m.group(1) == m.group(2) or m.group(1).decode() == md5(b"") or m.group(1).decode() == md5(b"\0" * 64):
             raise SystemExit("soft-linux: FAIL /dev/hwrng gave no fresh bytes")
-        run("echo FLINT-HVC0-$((6*7)) >/dev/hvc0 && echo HVC0-WRITTEN-$((40+4))", rb"HVC0-WRITTEN-44",
-            "write a line to /dev/hvc0")
+        self.run_hvc0(run)
         self.run_net(run)
+
+    def run_hvc0(self, run):
+        self.hvc0_client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.hvc0_client.settimeout(60)
+        self.hvc0_client.connect(self.hvc0)
+        # fd 3 keeps hvc0 open in the guest's shell, so the tty holds the host's line until
+        # `read` asks for it; -echo keeps the tty from echoing it back to the socket.
+        run("exec 3<>/dev/hvc0 && stty -F /dev/hvc0 -echo && echo FLINT-HVC0-$((6*7)) >&3 && echo HVC0-OPEN-$((40+4))",
+            rb"HVC0-OPEN-44", "open /dev/hvc0 and write a line to it")
+        deadline = time.monotonic() + 60
+        while b"FLINT-HVC0-42" not in self.hvc0_output:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"soft-linux: FAIL the line written to /dev/hvc0 never reached the socket: {self.hvc0_output[-200:]!r}")
+            chunk = self.hvc0_client.recv(4096)
+            if not chunk:
+                raise SystemExit("soft-linux: FAIL the hvc0 socket closed")
+            self.hvc0_output += chunk
+        self.hvc0_client.sendall(b"flint-host-line-" + str(6 * 9).encode() + b"\n")
+        run("read -r line <&3 && echo HVC0-GOT-$line && exec 3<&-", rb"HVC0-GOT-flint-host-line-54",
+            "read the host's line from /dev/hvc0")
+        self.hvc0_client.close()
 
     def run_net(self, run):
         run("udhcpc -i eth0 -n -q -t 10 -T 3 >/dev/null 2>&1; echo DHCP-STATUS-$?", rb"DHCP-STATUS-0",
@@ -163,7 +187,7 @@ class VirtioChecks:
         with open(self.ro, "rb") as f:
             if md5(f.read()) != self.ro_md5:
                 raise SystemExit("soft-linux: FAIL the read-only image changed")
-        with open(self.hvc0, "rb") as f:
-            if b"FLINT-HVC0-42" not in f.read():
-                raise SystemExit("soft-linux: FAIL the line written to /dev/hvc0 is not in the hvc0 file")
-        log("host: the ext4 image checks clean, its files match the guest's checksums, the read-only image is unchanged, hvc0 output arrived")
+        if os.path.exists(self.hvc0):
+            raise SystemExit("soft-linux: FAIL flint left its hvc0 socket file behind")
+        log("host: the ext4 image checks clean, its files match the guest's checksums, the read-only image is unchanged, "
+            "flint removed its hvc0 socket")

@@ -29,6 +29,11 @@ TEST(ConfigParse, Console_AllForms) {
     EXPECT_EQ(f->kind, ConsoleKind::File);
     EXPECT_EQ(f->path, "/tmp/x.log");
     EXPECT_FALSE(parse_console("file:"));
+    auto sock = parse_console("socket:/run/vm1/hvc0.sock");
+    ASSERT_TRUE(sock);
+    EXPECT_EQ(sock->kind, ConsoleKind::Socket);
+    EXPECT_EQ(sock->path, "/run/vm1/hvc0.sock");
+    EXPECT_FALSE(parse_console("socket:"));
     EXPECT_FALSE(parse_console("tty"));
 }
 

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "virtio/fake_driver.h"
 
@@ -12,7 +14,7 @@ namespace {
 using test::FakeDriver;
 
 // The two queues on the same rings: each test uses only one of them.
-class ConsoleTest : public ::testing::Test, public Transport {
+class ConsoleTest : public ::testing::Test, public Transport, public TransportLink {
 protected:
     void SetUp() override {
         for (Queue& q : m_queues) {
@@ -22,18 +24,32 @@ protected:
             q.set_used_addr(FakeDriver::kUsed);
             ASSERT_EQ(q.make_ready(mem), QueueError::None);
         }
+        console.connect(*this);
     }
     const GuestMemory& memory() const override { return mem; }
     Queue& queue(u32 index) override { return m_queues[index]; }
     void signal_used(u32) override { ++signals; }
     void mark_broken(std::string_view) override { ++broken; }
     void guest_written(u64, u64) override {}
+    bool run_locked(const std::function<void(Transport&)>& work) override {
+        if (!running) return false;
+        work(*this);
+        return true;
+    }
+
+    void send(std::string_view text) { console.receive(std::span(reinterpret_cast<const u8*>(text.data()), text.size())); }
+    void offer(u32 len, u64 at) { drv.publish(drv.add_chain({{at, len, true}})); }
+    std::string guest_bytes(u64 at, size_t len) const {
+        const std::vector<u8> b = drv.read(at, len);
+        return std::string(b.begin(), b.end());
+    }
 
     GuestMemory mem = *GuestMemory::create(1 * MiB);
     FakeDriver drv{mem, 8};
     Queue m_queues[2] = {Queue(8), Queue(8)};
     std::string output;
     ConsoleDevice console{[this](std::span<const u8> b) { output.append(b.begin(), b.end()); }};
+    bool running = true;
     int signals = 0;
     int broken = 0;
 };
@@ -51,7 +67,7 @@ TEST_F(ConsoleTest, Transmit_ReachesSinkInOrder) {
     EXPECT_EQ(signals, 1);
 }
 
-TEST_F(ConsoleTest, ReceiveBuffers_KeptForInput) {
+TEST_F(ConsoleTest, ReceiveBuffers_KeptUntilInput) {
     drv.publish(drv.add_chain({{FakeDriver::kData, 64, true}}));
     console.process_queue(*this, ConsoleDevice::kReceiveQueue);
     EXPECT_EQ(drv.used_idx(), 0);
@@ -64,6 +80,71 @@ TEST_F(ConsoleTest, HostileTransmitChain_MarksBroken) {
     console.process_queue(*this, ConsoleDevice::kTransmitQueue);
     EXPECT_EQ(broken, 1);
     EXPECT_TRUE(output.empty());
+}
+
+TEST_F(ConsoleTest, Input_FillsOfferedBuffer) {
+    offer(64, FakeDriver::kData);
+    console.process_queue(*this, ConsoleDevice::kReceiveQueue);
+    send("uname -r\n");
+    EXPECT_EQ(drv.used_idx(), 1);
+    EXPECT_EQ(drv.used_len(0), 9u);
+    EXPECT_EQ(guest_bytes(FakeDriver::kData, 9), "uname -r\n");
+    EXPECT_EQ(signals, 1);
+}
+
+TEST_F(ConsoleTest, InputBeforeBuffers_WaitsForThem) {
+    send("early");
+    EXPECT_EQ(drv.used_idx(), 0);
+    offer(64, FakeDriver::kData);
+    console.process_queue(*this, ConsoleDevice::kReceiveQueue);
+    EXPECT_EQ(drv.used_idx(), 1);
+    EXPECT_EQ(guest_bytes(FakeDriver::kData, 5), "early");
+    EXPECT_EQ(console.dropped(), 0u);
+}
+
+TEST_F(ConsoleTest, Input_SpreadOverSmallBuffersInOrder) {
+    offer(4, FakeDriver::kData);
+    offer(4, FakeDriver::kData + 0x100);
+    offer(4, FakeDriver::kData + 0x200);
+    send("0123456789");
+    ASSERT_EQ(drv.used_idx(), 3);
+    EXPECT_EQ(drv.used_len(0), 4u);
+    EXPECT_EQ(drv.used_len(1), 4u);
+    EXPECT_EQ(drv.used_len(2), 2u);
+    EXPECT_EQ(guest_bytes(FakeDriver::kData, 4) + guest_bytes(FakeDriver::kData + 0x100, 4) +
+                  guest_bytes(FakeDriver::kData + 0x200, 2),
+              "0123456789");
+    EXPECT_EQ(signals, 1);
+}
+
+TEST_F(ConsoleTest, BacklogFull_DropsTheExcess) {
+    send(std::string(ConsoleDevice::kMaxBacklog + 10, 'x'));
+    EXPECT_EQ(console.dropped(), 10u);
+}
+
+TEST_F(ConsoleTest, InputWhileNotRunning_Dropped) {
+    running = false;
+    offer(64, FakeDriver::kData);
+    send("lost");
+    EXPECT_EQ(drv.used_idx(), 0);
+    EXPECT_EQ(console.dropped(), 4u);
+}
+
+TEST_F(ConsoleTest, Reset_ClearsBacklog) {
+    send("stale");
+    console.reset();
+    offer(64, FakeDriver::kData);
+    console.process_queue(*this, ConsoleDevice::kReceiveQueue);
+    EXPECT_EQ(drv.used_idx(), 0);
+}
+
+TEST_F(ConsoleTest, HostileReceiveRing_MarksBrokenAndDropsBacklog) {
+    send("input");
+    drv.set_desc(0, 0xfffff000, 4096, desc_flag::kWrite, 0);  // outside the 1 MiB of RAM
+    drv.publish(0);
+    console.process_queue(*this, ConsoleDevice::kReceiveQueue);
+    EXPECT_EQ(broken, 1);
+    EXPECT_EQ(drv.used_idx(), 0);
 }
 
 }  // namespace
