@@ -133,8 +133,8 @@ NetDevice::Delivery NetDevice::deliver(Transport& transport, std::span<const u8>
     } else {
         ++m_stats.rx_frames;
         m_stats.rx_bytes += frame.size();
-        // FIXME: on soft this runs off the vCPU threads, so no vCPU drops decoded code for
-        // these pages (see SoftVm::note_guest_write); receive buffers never hold code.
+        // Off the vCPU threads (on the loop thread) every vCPU drops decoded code for
+        // these pages before its next block (SoftVm::note_guest_write).
         for (const ChainBuffer& b : m_rx_chain.writable) transport.guest_written(b.gpa, b.len);
     }
     q.add_used(m_rx_chain.head, written);
