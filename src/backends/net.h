@@ -27,10 +27,15 @@ public:
     // guest may skip verifying them (a network stack that builds its own frames, as
     // libslirp does; not a wire, where frames can arrive damaged).
     virtual bool delivers_valid_checksums() const { return false; }
+    // The largest IP packet the back end carries, when it is more than Ethernet's 1500
+    // and the guest should use it (VIRTIO_NET_F_MTU); 0: the standard 1500. A network
+    // stack in the VMM has no wire to match, and fewer, larger frames cost the guest far
+    // less per byte.
+    virtual u16 mtu() const { return 0; }
 };
 
 // Largest frame a back end hands over or accepts: an Ethernet frame for a 64 KiB IP
-// packet, room enough for every MTU Flint configures.
+// packet, room enough for every MTU Flint configures (see NetBackend::mtu).
 inline constexpr size_t kMaxFrameBytes = 65536 + 14;
 
 }  // namespace flint::backends

@@ -1,5 +1,6 @@
 #include "backends/user_net.h"
 
+#include <arpa/inet.h>
 #include <libslirp.h>
 #include <sys/epoll.h>
 
@@ -17,6 +18,12 @@ namespace {
 constexpr size_t kMaxQueuedFrames = 1024;
 
 in_addr ipv4(u32 host_order) { return in_addr{htonl(host_order)}; }
+// `text` is a literal of this file: always a valid address.
+in6_addr ipv6(const char* text) {
+    in6_addr a{};
+    ::inet_pton(AF_INET6, text, &a);
+    return a;
+}
 
 u32 to_epoll(int slirp_events) {
     u32 e = 0;
@@ -111,8 +118,16 @@ Result<std::unique_ptr<UserNet>> UserNet::create(const std::vector<HostForward>&
     cfg.vdhcp_start = ipv4(kUserNetGuest);
     cfg.vnameserver = ipv4(0x0a000203);  // 10.0.2.3
     cfg.vhostname = "flint";
-    cfg.in6_enabled = false;  // FIXME: IPv6 (QEMU's fec0::/64) is not offered yet
+    // IPv6 as in QEMU: the guest configures itself (SLAAC) in fec0::/64 from the router
+    // advertisements of fec0::2, which is the host as 10.0.2.2 is; DNS at fec0::3.
+    cfg.in6_enabled = true;
+    cfg.vprefix_addr6 = ipv6("fec0::");
+    cfg.vprefix_len = 64;
+    cfg.vhost6 = ipv6("fec0::2");
+    cfg.vnameserver6 = ipv6("fec0::3");
     cfg.disable_host_loopback = false;  // 10.0.2.2 reaches the host's 127.0.0.1
+    cfg.if_mtu = kUserNetMtu;
+    cfg.if_mru = kUserNetMtu;
     u->m_slirp = slirp_new(&cfg, u->m_callbacks.get(), u.get());
     if (!u->m_slirp) return Error("--net user: libslirp could not create its network stack");
     for (const HostForward& f : forwards) FLINT_TRY_VOID(u->add_forward(f));

@@ -35,6 +35,9 @@ struct HostForward {
 // The addresses of the user-mode network (host byte order).
 inline constexpr u32 kUserNetGuest = 0x0a00020f;  // 10.0.2.15
 inline constexpr u32 kUserNetHost = 0x0a000202;   // 10.0.2.2
+// The guest's MTU on user-mode networking: libslirp's largest (IF_MTU_MAX is 65521),
+// rounded down to a multiple of 8 so that IP fragments line up.
+inline constexpr u16 kUserNetMtu = 65520;
 
 class UserNet final : public NetBackend, private EventLoop::Source {
 public:
@@ -48,6 +51,7 @@ public:
     u64 send_drops() const override { return m_send_drops.load(std::memory_order_relaxed); }
     // libslirp computes every checksum of the frames it builds.
     bool delivers_valid_checksums() const override { return true; }
+    u16 mtu() const override { return kUserNetMtu; }
 
 private:
     explicit UserNet(EventLoop& loop);

@@ -12,7 +12,7 @@ The guest gets two virtio-blk disks and a virtio-rng device:
        to /dev/hvc0 reaches the host's client, and a line the host sends is what the
        guest reads from it.
   net  virtio-net on user-mode networking (--net user): the guest gets 10.0.2.15 from
-       udhcpc, wgets a random file from an HTTP server this script runs on the host's
+       udhcpc, an MTU of 65520, an IPv6 address by SLAAC and a ping6 answer, wgets a random file from an HTTP server this script runs on the host's
        loopback (10.0.2.2 in the guest) and checks its md5; then a busybox httpd in the
        guest serves a file the host fetches through a hostfwd port forward.
 """
@@ -147,6 +147,13 @@ class VirtioChecks:
             "udhcpc on eth0 (virtio-net, user-mode network)")
         run("ifconfig eth0 | grep -o 'inet addr:[0-9.]*'", rb"inet addr:10\.0\.2\.15\r?\n",
             "eth0 has 10.0.2.15 from DHCP")
+        run("echo MTU-$(cat /sys/class/net/eth0/mtu)", rb"MTU-65520\r?\n",
+            "eth0 takes user-mode networking's MTU of 65520 (VIRTIO_NET_F_MTU)")
+        run("for i in $(seq 60); do ip -6 addr show dev eth0 | grep -q 'inet6 fec0' && break; sleep 0.5; done; "
+            "ip -6 addr show dev eth0 | grep -o 'inet6 fec0[0-9a-f:]*'", rb"inet6 fec0:[0-9a-f:]+",
+            "eth0 configures an IPv6 address in fec0::/64 from the router advertisements")
+        run("ping6 -c 1 -W 10 fec0::2 >/dev/null 2>&1; echo PING6-STATUS-$?", rb"PING6-STATUS-0",
+            "ping6 the host side, fec0::2")
         m = run(f"wget -q -O - http://10.0.2.2:{self.http_port}/net.bin | md5sum",
                 rb"\n([0-9a-f]{32})\s+-", "wget a file from the host's loopback through 10.0.2.2")
         if m.group(1).decode() != self.net_md5:

@@ -12,6 +12,7 @@ namespace {
 // struct virtio_net_config (section 5.1.4): mac, status, max_virtqueue_pairs.
 constexpr u64 kConfigStatus = 6;
 constexpr u64 kConfigMaxPairs = 8;
+constexpr u64 kConfigMtu = 10;
 constexpr u16 kStatusLinkUp = 1;
 
 }  // namespace
@@ -21,6 +22,7 @@ NetDevice::NetDevice(std::unique_ptr<backends::NetBackend> backend, MacAddress m
     // The link is always up: neither back end can tell the guest otherwise yet.
     store_le<u16>(m_config.data() + kConfigStatus, kStatusLinkUp);
     store_le<u16>(m_config.data() + kConfigMaxPairs, 1);
+    store_le<u16>(m_config.data() + kConfigMtu, m_backend->mtu());
     m_backend->set_receiver([this](std::span<const u8> frame) { receive(frame); });
 }
 
@@ -37,6 +39,7 @@ u64 NetDevice::device_features() const {
     // vouched for only when the back end builds its frames itself.
     u64 f = net_feature::kMac | net_feature::kStatus | net_feature::kCsum;
     if (m_backend->delivers_valid_checksums()) f |= net_feature::kGuestCsum;
+    if (m_backend->mtu() != 0) f |= net_feature::kMtu;
     return f;
 }
 

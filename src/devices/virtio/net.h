@@ -26,6 +26,7 @@ using MacAddress = std::array<u8, 6>;
 namespace net_feature {
 inline constexpr u64 kCsum = bit(0);
 inline constexpr u64 kGuestCsum = bit(1);
+inline constexpr u64 kMtu = bit(3);
 inline constexpr u64 kMac = bit(5);
 inline constexpr u64 kStatus = bit(16);
 }  // namespace net_feature
@@ -67,7 +68,7 @@ private:
     void count_drop(net::Drop why, bool transmit);
 
     std::unique_ptr<backends::NetBackend> m_backend;
-    std::array<u8, 10> m_config{};
+    std::array<u8, 12> m_config{};  // mac, status, max_virtqueue_pairs, mtu
     TransportLink* m_link = nullptr;
 
     DescriptorChain m_tx_chain;  // reused across frames

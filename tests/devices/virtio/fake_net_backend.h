@@ -14,12 +14,14 @@ public:
         std::vector<std::vector<u8>> sent;
         backends::FrameSink sink;
         bool valid_checksums = false;
+        u16 mtu = 0;
     };
     explicit FakeNetBackend(Shared& shared) : m_shared(shared) {}
     void set_receiver(backends::FrameSink sink) override { m_shared.sink = std::move(sink); }
     void send(std::span<const u8> frame) override { m_shared.sent.emplace_back(frame.begin(), frame.end()); }
     u64 send_drops() const override { return 0; }
     bool delivers_valid_checksums() const override { return m_shared.valid_checksums; }
+    u16 mtu() const override { return m_shared.mtu; }
 
 private:
     Shared& m_shared;

@@ -78,6 +78,28 @@ TEST_F(NetTest, Config_MacAndLinkUp) {
     EXPECT_EQ(dev.device_features(), net_feature::kMac | net_feature::kStatus | net_feature::kCsum);
 }
 
+TEST(NetConfig, BackendMtu_OfferedInFeatureAndConfig) {
+    test::FakeNetBackend::Shared shared;
+    shared.mtu = 9000;
+    NetDevice dev{std::make_unique<test::FakeNetBackend>(shared), {}};
+    EXPECT_TRUE(dev.device_features() & net_feature::kMtu);
+    u8 cfg[12];
+    dev.read_config(0, cfg);
+    EXPECT_EQ(load_le<u16>(cfg + 10), 9000);
+}
+
+TEST_F(NetTest, Receive_LargeFrameSpansBigPacketChain) {
+    // With a large MTU and no mergeable buffers, Linux posts chains of pages.
+    std::vector<u8> frame = frame_of(20000);
+    drv.publish(drv.add_chain({{FakeDriver::kData, 4096, true},
+                               {FakeDriver::kData + 0x1000, 8192, true},
+                               {FakeDriver::kData + 0x3000, 16384, true}}));
+    push(frame);
+    ASSERT_EQ(drv.used_idx(), 1);
+    EXPECT_EQ(drv.used_len(0), net::kHeaderBytes + frame.size());
+    EXPECT_EQ(drv.read(FakeDriver::kData + net::kHeaderBytes, frame.size()), frame);
+}
+
 TEST(NetChecksum, Rfc1071Example) {
     const u8 bytes[] = {0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7};
     EXPECT_EQ(net::internet_checksum(bytes), 0x220d);
