@@ -39,7 +39,9 @@ Network:
   --net user[,hostfwd=RULE]...[,mac=MAC]
       User-mode networking (libslirp), no privileges needed: the guest gets 10.0.2.15
       by DHCP, the gateway 10.0.2.2 is the host (its 127.0.0.1 too), DNS at 10.0.2.3;
-      outgoing TCP/UDP is NATed through the host's sockets. Each hostfwd (repeatable)
+      outgoing TCP/UDP is NATed through the host's sockets. IPv6: SLAAC in fec0::/64,
+      the host is fec0::2, DNS fec0::3. The NIC's MTU is 65520 (1500 on tap).
+      Each hostfwd (repeatable)
       forwards a host port into the guest, in QEMU's syntax:
       [tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT, e.g. hostfwd=tcp::2222-:22
       (host port 2222 on every address to the guest's port 22) or
