@@ -78,7 +78,7 @@ std::string suite_note(const BenchResults& results, Suite suite) {
         if (!has(Suite::Disk) && !has(Suite::Net)) break;
         return "With the disk or net suite in the same boot the guest has a virtio device, so its /init loads the virtio "
                "modules before printing its init marker: these boot times include that, on both sides, and are "
-               "longer than those of a boot without the disk suite.\n";
+               "longer than those of a boot without these suites.\n";
     }
     case Suite::Cpu: break;
     }
