@@ -166,6 +166,11 @@ Result<BenchResults> run_bench(BenchOptions options) {
     }
     if (InterruptGuard::caught()) return interrupted();
     results.host.load_end = load_average();
+    // The server closes a connection on a command it does not know (a guest image older or
+    // newer than this flint, say); the runs then fail on their own, and this says why.
+    if (server && server->rejected() > 0)
+        fmt::print(stderr, "flint bench: the net suite's server closed {} connection(s) on a malformed command; "
+                           "rebuild the guest with scripts/build-guest\n", server->rejected());
 
     const std::vector<MetricRow> rows = summarize_results(results);
     fmt::print("{}", terminal_table(results, rows));
