@@ -21,6 +21,8 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "bench-quantile.h"
+
 #define WARMUP 20
 
 static int64_t ns_of(const struct timespec *ts) { return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec; }
@@ -28,19 +30,6 @@ static int64_t ns_of(const struct timespec *ts) { return (int64_t)ts->tv_sec * 1
 static struct timespec timespec_of(int64_t ns) {
   struct timespec ts = {(time_t)(ns / 1000000000), (long)(ns % 1000000000)};
   return ts;
-}
-
-static int by_value(const void *a, const void *b) {
-  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-  return x < y ? -1 : x > y;
-}
-
-/* The value at quantile q of sorted v (nearest rank). */
-static int64_t quantile(const int64_t *v, long n, double q) {
-  long rank = (long)(q * (double)n + 0.999999);
-  if (rank < 1) rank = 1;
-  if (rank > n) rank = n;
-  return v[rank - 1];
 }
 
 static void result(const char *name, int64_t ns) {

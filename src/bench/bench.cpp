@@ -1,5 +1,6 @@
 #include "bench/bench.h"
 
+#include <string.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/child.h"
+#include "bench/interrupt.h"
+#include "bench/net_server.h"
 #include "bench/plot.h"
 #include "bench/report.h"
 #include "bench/scratch_disk.h"
@@ -61,7 +64,8 @@ void run_one(BenchResults& results, const Contender& c, unsigned index, Progress
     pending.index = index;
     pending.warmup = index < o.warmup;
     const unsigned counted = pending.warmup ? 0 : index - o.warmup + 1;
-    auto child = run_child({c.argv, bench_markers(), static_cast<double>(o.timeout_s), o.memory_mib * MiB},
+    auto child = run_child({c.argv, bench_markers(), static_cast<double>(o.timeout_s), o.memory_mib * MiB,
+                            [] { return InterruptGuard::caught() != 0; }},
                            [&](double t) { progress.tick(pending, counted, t); });
     RunRecord r;
     if (child) {
@@ -77,9 +81,22 @@ void run_one(BenchResults& results, const Contender& c, unsigned index, Progress
     results.runs.push_back(std::move(r));
 }
 
+bool has_suite(const BenchOptions& o, Suite suite) {
+    return std::find(o.suites.begin(), o.suites.end(), suite) != o.suites.end();
+}
+
+Error interrupted() {
+    const int sig = InterruptGuard::caught();
+    return Error::format("interrupted by SIG{} ({}): stopped the VM that was running and removed the scratch disk; "
+                         "no results written", sigabbrev_np(sig), strsignal(sig));
+}
+
 }  // namespace
 
 Result<BenchResults> run_bench(BenchOptions options) {
+    // First, so that it outlives (and so covers) the scratch disk, the net server and the
+    // child VMs: on a signal the runs stop and those unwind before it.
+    InterruptGuard interrupt;
     FLINT_TRY_VOID(finish_options(options));
     std::string peer_version;
     if (options.peer == Peer::Qemu) {
@@ -100,15 +117,24 @@ Result<BenchResults> run_bench(BenchOptions options) {
     results.options = options;
     results.peer_version = peer_version;
     results.host = probe_host();
-    results.guest_cmdline = bench_cmdline(options.suites);
+    // The net suite's server runs on the host's loopback until the bench ends; every run's
+    // guest reaches the same port.
+    std::unique_ptr<NetServer> server;
+    NetWorkload net;
+    if (has_suite(options, Suite::Net)) {
+        server = FLINT_TRY(NetServer::start());
+        net = {server->port(), options.net_mib * MiB, kNetRounds};
+        results.net_port = server->port();
+    }
+    results.guest_cmdline = bench_cmdline(options.suites, net);
     std::error_code ec;
     const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
     GuestSpec guest{options.kernel, options.initrd, options.memory_mib, options.cpus, results.guest_cmdline,
-                    results.host.tsc_khz, ""};
+                    results.host.tsc_khz, "", server != nullptr};
     // The disk suite's image lives beside the results, else in the temporary directory,
     // until the bench ends.
     std::optional<ScratchDisk> disk;
-    if (std::find(options.suites.begin(), options.suites.end(), Suite::Disk) != options.suites.end()) {
+    if (has_suite(options, Suite::Disk)) {
         std::error_code tmp_ec;
         const std::string dir = options.out_dir.empty() ? std::filesystem::temp_directory_path(tmp_ec).string() : options.out_dir;
         disk.emplace(FLINT_TRY(ScratchDisk::create(dir, options.disk_mib * MiB)));
@@ -132,10 +158,19 @@ Result<BenchResults> run_bench(BenchOptions options) {
         for (const Comparison& c : results.comparisons) {
             std::vector<size_t> order{c.flint};
             if (c.peer) order.insert(i % 2 ? order.begin() : order.end(), *c.peer);
-            for (size_t k : order) run_one(results, results.contenders[k], i, progress);
+            for (size_t k : order) {
+                if (InterruptGuard::caught()) return interrupted();
+                run_one(results, results.contenders[k], i, progress);
+            }
         }
     }
+    if (InterruptGuard::caught()) return interrupted();
     results.host.load_end = load_average();
+    // The server closes a connection on a command it does not know (a guest image older or
+    // newer than this flint, say); the runs then fail on their own, and this says why.
+    if (server && server->rejected() > 0)
+        fmt::print(stderr, "flint bench: the net suite's server closed {} connection(s) on a malformed command; "
+                           "rebuild the guest with scripts/build-guest\n", server->rejected());
 
     const std::vector<MetricRow> rows = summarize_results(results);
     fmt::print("{}", terminal_table(results, rows));

@@ -60,6 +60,13 @@ void find_markers(const ChildSpec& spec, const std::string& out, size_t added, d
     }
 }
 
+// Kills the child with whatever it started (its process group) and reaps it.
+void kill_group(pid_t pid, int& st, rusage& ru) {
+    ::kill(-pid, SIGKILL);
+    ::kill(pid, SIGKILL);
+    while (::wait4(pid, &st, 0, &ru) < 0 && errno == EINTR) {}
+}
+
 }  // namespace
 
 Result<ChildResult> run_child(const ChildSpec& spec, const std::function<void(double)>& tick) {
@@ -109,11 +116,10 @@ Result<ChildResult> run_child(const ChildSpec& spec, const std::function<void(do
             r.elapsed_s = now;
             break;
         }
-        if (now >= spec.timeout_s) {
-            ::kill(-pid, SIGKILL);
-            ::kill(pid, SIGKILL);
-            while (::wait4(pid, &st, 0, &ru) < 0 && errno == EINTR) {}
-            r.end = ChildEnd::TimedOut;
+        const bool stop = spec.stop && spec.stop();
+        if (stop || now >= spec.timeout_s) {
+            kill_group(pid, st, ru);
+            r.end = stop ? ChildEnd::Stopped : ChildEnd::TimedOut;
             r.elapsed_s = now;
             r.peak_rss_mib = static_cast<double>(ru.ru_maxrss) / 1024.0;
             return r;

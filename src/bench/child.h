@@ -23,9 +23,12 @@ struct ChildSpec {
     std::vector<Marker> markers;
     double timeout_s = 300;
     u64 guest_ram_bytes = 0;  // when set, follow the resident size of the mapping this big
+    // Asked a few times a second (and whenever a signal interrupts the wait): true stops
+    // the child as a timeout does.
+    std::function<bool()> stop{};
 };
 
-enum class ChildEnd { Exited, Signalled, TimedOut };
+enum class ChildEnd { Exited, Signalled, TimedOut, Stopped };
 
 struct ChildResult {
     ChildEnd end = ChildEnd::Exited;
@@ -40,7 +43,8 @@ struct ChildResult {
 inline constexpr size_t kMaxOutput = 4 << 20;
 
 // `tick` is called about once a second with the seconds elapsed, for a progress line.
-// A child still running at the timeout is killed with its process group.
+// A child still running at the timeout, or when `stop` says so, is killed with its
+// process group.
 Result<ChildResult> run_child(const ChildSpec& spec, const std::function<void(double)>& tick);
 
 }  // namespace flint::bench

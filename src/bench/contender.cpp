@@ -4,7 +4,7 @@
 
 namespace flint::bench {
 
-std::string bench_cmdline(std::span<const Suite> suites) {
+std::string bench_cmdline(std::span<const Suite> suites, const NetWorkload& net) {
     // The suites with a guest workload; with none the guest still starts its shell (a boot
     // figure) and powers off.
     std::string workloads;
@@ -15,7 +15,9 @@ std::string bench_cmdline(std::span<const Suite> suites) {
     }
     // cryptomgr.notests: the soft back end adds it for itself (the crypto self-tests cost
     // a third of its boot); given to both sides, both boot the same way.
-    return fmt::format("console=ttyS0 panic=-1 quiet cryptomgr.notests flint.bench={}", workloads.empty() ? "boot" : workloads);
+    std::string line = fmt::format("console=ttyS0 panic=-1 quiet cryptomgr.notests flint.bench={}", workloads.empty() ? "boot" : workloads);
+    if (net.port != 0) line += fmt::format(" flint.bench.net={},{},{}", net.port, net.bytes, net.rounds);
+    return line;
 }
 
 Contender flint_contender(Backend backend, const GuestSpec& guest, const std::string& flint_path) {
@@ -25,6 +27,7 @@ Contender flint_contender(Backend backend, const GuestSpec& guest, const std::st
               "--console", "stdio", "--kernel", guest.kernel, "--initrd", guest.initrd,
               "--cmdline", guest.cmdline};
     if (!guest.disk.empty()) c.argv.insert(c.argv.end(), {"--disk", "path=" + guest.disk});
+    if (guest.net) c.argv.insert(c.argv.end(), {"--net", "user"});
     return c;
 }
 
@@ -43,6 +46,9 @@ Contender qemu_contender(Backend backend, const GuestSpec& guest, const std::str
     if (!guest.disk.empty())
         c.argv.insert(c.argv.end(), {"-drive", fmt::format("id=d0,file={},format=raw,if=none", guest.disk),
                                      "-device", "virtio-blk-device,drive=d0"});
+    // User-mode networking (slirp) on a virtio-mmio NIC, as Flint's --net user: the guest
+    // is 10.0.2.15 by DHCP and reaches the host's loopback as 10.0.2.2.
+    if (guest.net) c.argv.insert(c.argv.end(), {"-netdev", "user,id=n0", "-device", "virtio-net-device,netdev=n0"});
     return c;
 }
 

@@ -31,11 +31,22 @@ struct GuestSpec {
     // A raw image both sides attach as the guest's first virtio disk (/dev/vda); empty:
     // no disk.
     std::string disk;
+    // With it, both sides give the guest a virtio-net NIC on user-mode networking (eth0).
+    bool net = false;
+};
+
+// What the guest's net-bench is told: the port of flint bench's server on the host's
+// loopback, the bytes to move each way and the round trips to time. Port 0: no net suite.
+struct NetWorkload {
+    u16 port = 0;
+    u64 bytes = 0;
+    unsigned rounds = 0;
 };
 
 // The kernel command line of a bench boot: quiet serial console, and the guest workloads
-// of `suites` for the guest's /init (flint.bench=..., see scripts/guest/bench).
-std::string bench_cmdline(std::span<const Suite> suites);
+// of `suites` for the guest's /init (flint.bench=..., see scripts/guest/bench), with the
+// net workload's parameters as flint.bench.net=PORT,BYTES,ROUNDS.
+std::string bench_cmdline(std::span<const Suite> suites, const NetWorkload& net = {});
 
 Contender flint_contender(Backend backend, const GuestSpec& guest, const std::string& flint_path);
 Contender qemu_contender(Backend backend, const GuestSpec& guest, const std::string& qemu_path);

@@ -44,6 +44,7 @@ Result<void> finish_options(BenchOptions& options) {
     if (options.cpus == 0 || options.cpus > 64) return Error("--cpus must be between 1 and 64");
     if (options.memory_mib < 64) return Error("--memory must be at least 64M for the quick-start guest");
     if (options.disk_mib < 16) return Error("--disk-size must be at least 16M");
+    if (options.net_mib < 1 || options.net_mib > 65536) return Error("--net-size must be between 1M and 64G");
     if (options.kernel.empty() != options.initrd.empty())
         return Error("--kernel and --initrd go together: give both, or neither for the quick-start guest");
     if (options.kernel.empty()) {

@@ -27,9 +27,13 @@ struct BenchOptions {
     std::string out_dir;  // empty: terminal output only
     u64 memory_mib = 256;
     u64 disk_mib = 256;   // the disk suite's scratch disk
+    u64 net_mib = 32;     // the net suite's transfer, each way
     u32 cpus = 1;
     std::string qemu = "qemu-system-x86_64";
 };
+
+// The net suite's timed round trips (after 50 more that warm up, in the guest).
+inline constexpr unsigned kNetRounds = 1000;
 
 std::string_view backend_name(Backend backend);
 

@@ -35,9 +35,12 @@ std::string runs_sentence(const BenchOptions& o) {
 }
 
 std::string direction_sentence(Suite suite) {
-    return suite_better(suite) == Better::Higher
-               ? "Higher is better here: a ratio Flint/peer above 1 means Flint did better."
-               : "Lower is better here: a ratio Flint/peer below 1 means Flint did better.";
+    const std::optional<Better> better = suite_better(suite);
+    if (!better)
+        return "Each figure says which way is better: for throughputs (MiB/s) higher, so a ratio Flint/peer above 1 "
+               "means Flint did better; for times lower, so a ratio below 1 does.";
+    return *better == Better::Higher ? "Higher is better here: a ratio Flint/peer above 1 means Flint did better."
+                                     : "Lower is better here: a ratio Flint/peer below 1 means Flint did better.";
 }
 
 // How a suite measures, for the report: what the figures mean depends on it.
@@ -57,16 +60,25 @@ std::string suite_note(const BenchResults& results, Suite suite) {
         return "The guest's latency-bench sleeps to the next 1 ms period with clock_nanosleep(CLOCK_MONOTONIC, "
                "TIMER_ABSTIME), 2000 times after 20 not counted, as SCHED_FIFO, and keeps how late each wake-up "
                "came: the path from the VMM's timer through its interrupt delivery to the guest scheduler.\n";
+    case Suite::Net:
+        return fmt::format(
+            "The guest (virtio-net, user-mode networking on both sides: Flint's `--net user`, QEMU's `-netdev user`) "
+            "takes a DHCP lease, then its net-bench talks TCP with TCP_NODELAY to a server flint bench runs on "
+            "127.0.0.1:{}, which the guest reaches as 10.0.2.2: it sends {} MiB and receives {} MiB, each timed "
+            "in the guest to the last byte and checked against a hash both ends compute, then times {} "
+            "request/response round trips of 64 bytes, after 50 not counted.\n",
+            results.net_port, results.options.net_mib, results.options.net_mib, kNetRounds);
     case Suite::Memory:
         return "Peak RSS comes from wait4(); guest RAM resident is the resident size of the guest's RAM "
                "mapping in /proc/PID/smaps, last sampled (every 0.25 s) before the VMM exited; the overhead "
                "is their difference.\n";
     case Suite::Boot: {
         const std::vector<Suite>& suites = results.options.suites;
-        if (std::find(suites.begin(), suites.end(), Suite::Disk) == suites.end()) break;
-        return "With the disk suite in the same boot the guest has a virtio disk, so its /init loads the virtio "
+        const auto has = [&suites](Suite s) { return std::find(suites.begin(), suites.end(), s) != suites.end(); };
+        if (!has(Suite::Disk) && !has(Suite::Net)) break;
+        return "With the disk or net suite in the same boot the guest has a virtio device, so its /init loads the virtio "
                "modules before printing its init marker: these boot times include that, on both sides, and are "
-               "longer than those of a boot without the disk suite.\n";
+               "longer than those of a boot without these suites.\n";
     }
     case Suite::Cpu: break;
     }

@@ -97,6 +97,8 @@ nlohmann::json to_json(const BenchResults& results, const std::vector<MetricRow>
                    {"memory_mib", o.memory_mib}, {"cpus", o.cpus}, {"kernel", o.kernel},
                    {"disk_mib", results.disk_file.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.disk_mib)},
                    {"disk_file", results.disk_file}, {"disk_fs", results.disk_fs},
+                   {"net_mib", results.net_port ? nlohmann::json(o.net_mib) : nlohmann::json(nullptr)},
+                   {"net_rounds", results.net_port ? nlohmann::json(kNetRounds) : nlohmann::json(nullptr)},
                    {"initrd", o.initrd}, {"guest_cmdline", results.guest_cmdline},
                    {"peer_version", results.peer_version}};
     j["contenders"] = nlohmann::json::array();

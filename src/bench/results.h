@@ -28,6 +28,7 @@ struct BenchResults {
     std::string peer_version;  // first line of `qemu-system-x86_64 --version`; empty without a peer
     std::string disk_file;     // the disk suite's scratch image; empty without that suite
     std::string disk_fs;       // the file system it was on
+    u16 net_port = 0;          // the net suite's server on 127.0.0.1; 0 without that suite
     std::vector<Contender> contenders;
     std::vector<Comparison> comparisons;
     std::vector<RunRecord> runs;  // in the order they ran

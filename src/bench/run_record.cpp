@@ -106,6 +106,7 @@ RunRecord judge_run(const ChildResult& child, std::span<const Suite> suites, dou
     if (child.end == ChildEnd::TimedOut && !child.marker_s[kHookStart] && init_at != std::string::npos &&
         child.output.find(markers[kPrompt].text, init_at) != std::string::npos)
         return fail(RunStatus::Failed, kNoHook);
+    if (child.end == ChildEnd::Stopped) return fail(RunStatus::Failed, "stopped: flint bench was interrupted");
     if (child.end == ChildEnd::TimedOut)
         return fail(RunStatus::Hang, fmt::format("still running after {:.0f} s, killed; last output: {}", timeout_s, tail_of(child.output)));
     if (child.end == ChildEnd::Signalled)

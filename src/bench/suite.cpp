@@ -23,6 +23,10 @@ constexpr std::array kMetrics{
     MetricDef{Suite::Memory, "memory.peak_rss", "peak RSS of the VMM process", "MiB"},
     MetricDef{Suite::Memory, "memory.guest_ram", "guest RAM resident", "MiB"},
     MetricDef{Suite::Memory, "memory.overhead", "VMM overhead: peak RSS - guest RAM", "MiB"},
+    MetricDef{Suite::Net, "net.tx", "TCP throughput, guest -> host", "MiB/s", Better::Higher},
+    MetricDef{Suite::Net, "net.rx", "TCP throughput, host -> guest", "MiB/s", Better::Higher},
+    MetricDef{Suite::Net, "net.rtt_p50", "TCP request/response round trip, p50", "us"},
+    MetricDef{Suite::Net, "net.rtt_p99", "TCP request/response round trip, p99", "us"},
 };
 
 struct SuiteInfo {
@@ -36,10 +40,8 @@ constexpr std::array kSuites{
     SuiteInfo{Suite::Disk, "disk", true},
     SuiteInfo{Suite::Latency, "latency", true},
     SuiteInfo{Suite::Memory, "memory", false},
+    SuiteInfo{Suite::Net, "net", true},
 };
-
-// Of the suites, the one that cannot run until the guest has its device.
-constexpr std::string_view kNeedsVirtioNet = "net";
 
 const SuiteInfo& info_of(Suite suite) {
     return *std::find_if(kSuites.begin(), kSuites.end(), [suite](const SuiteInfo& s) { return s.suite == suite; });
@@ -68,7 +70,12 @@ std::string_view suite_name(Suite suite) { return info_of(suite).name; }
 
 bool runs_in_guest(Suite suite) { return info_of(suite).in_guest; }
 
-Better suite_better(Suite suite) { return metrics_of(std::span(&suite, 1)).front().better; }
+std::optional<Better> suite_better(Suite suite) {
+    const std::vector<MetricDef> metrics = metrics_of(std::span(&suite, 1));
+    const Better first = metrics.front().better;
+    const bool mixed = std::any_of(metrics.begin(), metrics.end(), [first](const MetricDef& m) { return m.better != first; });
+    return mixed ? std::nullopt : std::optional(first);
+}
 
 Result<std::vector<Suite>> parse_suites(std::string_view text) {
     if (text.empty()) return Error("no suite given: use e.g. --suite boot,cpu");
@@ -78,12 +85,9 @@ Result<std::vector<Suite>> parse_suites(std::string_view text) {
         const std::string_view name = text.substr(start, comma - start);
         start = comma + 1;
         if (name.empty()) return Error::format("empty suite name in '{}': separate suites with single commas", text);
-        if (name == kNeedsVirtioNet)
-            return Error::format("suite '{}' needs virtio-net in the guest, which flint bench does not set up yet; "
-                                 "available now: boot, cpu, disk, latency, memory", name);
         auto known = std::find_if(kSuites.begin(), kSuites.end(), [name](const SuiteInfo& s) { return s.name == name; });
         if (known == kSuites.end())
-            return Error::format("unknown suite '{}': use boot, cpu, disk, latency or memory, separated by commas", name);
+            return Error::format("unknown suite '{}': use boot, cpu, disk, latency, memory or net, separated by commas", name);
         if (std::find(suites.begin(), suites.end(), known->suite) == suites.end()) suites.push_back(known->suite);
     }
     return suites;

@@ -1,5 +1,6 @@
 #pragma once
 // The suites `flint bench` runs and the figures each one yields.
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -8,7 +9,7 @@
 
 namespace flint::bench {
 
-enum class Suite { Boot, Cpu, Disk, Latency, Memory };
+enum class Suite { Boot, Cpu, Disk, Latency, Memory, Net };
 
 // Which way a figure improves. Times, sizes and latencies are better lower, throughputs
 // (MiB/s, IOPS) higher. The ratio is Flint/peer either way, so it is read with this.
@@ -33,14 +34,14 @@ std::vector<MetricDef> metrics_of(std::span<const Suite> suites);
 const MetricDef* find_metric(std::string_view key);
 
 std::string_view suite_name(Suite suite);
-// Whether the suite's figures come from a program the guest runs (cpu, disk, latency),
+// Whether the suite's figures come from a program the guest runs (cpu, disk, latency, net),
 // rather than from the host watching the VMM (boot, memory).
 bool runs_in_guest(Suite suite);
-// The direction of every figure of the suite (a suite does not mix them).
-Better suite_better(Suite suite);
+// The direction of every figure of the suite; nullopt for a suite that mixes them (net:
+// throughputs and round-trip times).
+std::optional<Better> suite_better(Suite suite);
 
-// "boot,cpu" -> the suites named, in that order, without repeats. net is known and
-// refused with the reason.
+// "boot,cpu" -> the suites named, in that order, without repeats.
 Result<std::vector<Suite>> parse_suites(std::string_view text);
 
 }  // namespace flint::bench

@@ -15,6 +15,7 @@ struct BenchCommand {
     std::string accel = "auto";
     std::string memory = "256M";
     std::string disk_size = "256M";
+    std::string net_size = "32M";
 };
 
 void add_bench_command(CLI::App& app, BenchCommand& cmd);

@@ -199,10 +199,35 @@ TEST(BenchReport, LatencySection_SaysLowerIsBetter) {
     EXPECT_NE(md.find("clock_nanosleep"), std::string::npos);
 }
 
+TEST(BenchReport, NetSection_GivesEachFigureItsDirectionAndTwoPlots) {
+    BenchResults b = sample();
+    b.options.suites = {Suite::Net};
+    b.options.net_mib = 32;
+    b.net_port = 40123;
+    for (RunRecord& r : b.runs) r.metrics = {{"net.tx", 20}, {"net.rx", 30}, {"net.rtt_p50", 300}, {"net.rtt_p99", 900}};
+    const auto rows = summarize_results(b);
+    const std::string md = markdown_report(b, rows, {});
+    EXPECT_NE(md.find("## net\n\nEach figure says which way is better"), std::string::npos) << md;
+    EXPECT_NE(md.find("127.0.0.1:40123"), std::string::npos) << md;
+    EXPECT_NE(md.find("sends 32 MiB and receives 32 MiB"), std::string::npos) << md;
+    EXPECT_EQ(row_of(rows, "net.rx").metric.better, Better::Higher);
+    EXPECT_EQ(row_of(rows, "net.rtt_p99").metric.better, Better::Lower);
+    const nlohmann::json j = to_json(b, rows);
+    EXPECT_EQ(j["config"]["net_mib"], 32);
+    const std::vector<PlotGroup> groups = plot_groups(b.options.suites);
+    ASSERT_EQ(groups.size(), 2u);
+    EXPECT_EQ(groups[0].name, "net-mibs");
+    EXPECT_EQ(groups[1].name, "net-us");
+    const std::string gp = plot_script(b, groups[1], YScale::Linear, "net-us.dat", "net-us.png");
+    EXPECT_NE(gp.find("lower is better"), std::string::npos) << gp;
+}
+
 TEST(BenchReport, BootWithDisk_SaysTheModulesLoadFirst) {
     BenchResults b = sample();
     EXPECT_EQ(markdown_report(b, summarize_results(b), {}).find("virtio modules"), std::string::npos);
     b.options.suites = {Suite::Boot, Suite::Disk};
+    EXPECT_NE(markdown_report(b, summarize_results(b), {}).find("virtio modules"), std::string::npos);
+    b.options.suites = {Suite::Boot, Suite::Net};
     EXPECT_NE(markdown_report(b, summarize_results(b), {}).find("virtio modules"), std::string::npos);
 }
 

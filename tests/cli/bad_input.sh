@@ -54,7 +54,7 @@ expect "tap name too long" "--net tap,ifname=" -- run --kernel "$tmp/random.bin"
 
 # flint bench: refused before anything boots.
 g=(--kernel "$tmp/short" --initrd "$tmp/short")
-expect "bench: net suite" "needs virtio-net" -- bench --suite boot,net "${g[@]}"
+expect "bench: net size" "--net-size must be between" -- bench --suite net --net-size 512K --accel soft "${g[@]}"
 expect "bench: unknown suite" "unknown suite" -- bench --suite boot,fast "${g[@]}"
 expect "bench: bad peer" "qemu, none" -- bench --against xen "${g[@]}"
 expect "bench: bad accel" "accelerator" -- bench --accel tcg "${g[@]}"
