@@ -2,6 +2,7 @@
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -69,6 +70,19 @@ void EventLoop::unwatch(int fd, const void* owner) {
     m_fds.erase(it);
     // ENOENT/EBADF: the descriptor was closed first, which removed it already.
     (void)::epoll_ctl(m_epoll.get(), EPOLL_CTL_DEL, fd, nullptr);
+}
+
+Result<void> EventLoop::watch_event(int efd, Task on_signal, const void* owner) {
+    return watch(
+        efd, EPOLLIN,
+        [efd, on_signal = std::move(on_signal)](u32) {
+            // Reset first: a signal that arrives while the task runs is seen on the next
+            // wait and runs it again, so none is lost.
+            u64 count;
+            if (::read(efd, &count, sizeof count) != sizeof count) return;  // spurious: EAGAIN
+            on_signal();
+        },
+        owner);
 }
 
 EventLoop::TimerId EventLoop::add_timer(Task callback) {

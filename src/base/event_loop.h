@@ -67,6 +67,11 @@ public:
     // registration of a reused number.
     Result<void> watch(int fd, u32 events, FdHandler handler, const void* owner = nullptr);
     void unwatch(int fd, const void* owner = nullptr);
+    // Watches the eventfd `efd`: each time it is signalled the loop resets its counter and
+    // runs `on_signal` once, however many signals arrived since the last time (a kick, as
+    // KVM's ioeventfd gives one per guest write). `efd` must be non-blocking. Forget it
+    // with unwatch(efd, owner).
+    Result<void> watch_event(int efd, Task on_signal, const void* owner = nullptr);
 
     // A timer starts disarmed; arming it again moves its deadline. The callback runs once
     // per arming, on the loop thread.
