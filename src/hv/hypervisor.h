@@ -59,6 +59,16 @@ public:
     virtual void request_report() {}
 };
 
+// A guest write the back end signals on an eventfd instead of reporting it as an exit
+// (kvm: KVM_IOEVENTFD), so that another thread serves it while the vCPU runs on. Destroying
+// it unregisters it; the Vm that made it must outlive it.
+class IoEvent {
+public:
+    virtual ~IoEvent() = default;
+    // A non-blocking eventfd, signalled once per matching guest write.
+    virtual int fd() const = 0;
+};
+
 class Vm {
 public:
     virtual ~Vm() = default;
@@ -68,6 +78,21 @@ public:
     virtual Result<std::unique_ptr<Vcpu>> create_vcpu(u32 index, u32 count) = 0;
     // The line for global system interrupt `gsi` (ISA IRQs 0-15 are GSIs 0-15).
     virtual Result<std::shared_ptr<IrqLine>> irq_line(u32 gsi) = 0;
+    // The line for GSI `gsi` when the guest was told it is edge-triggered (the virtio-mmio
+    // interrupts in the DSDT). Devices still drive it level-style; the back end may deliver
+    // only its rising edges, from any thread and without a system call into the VM (kvm:
+    // an irqfd). Back ends without such a path give irq_line(gsi).
+    virtual Result<std::shared_ptr<IrqLine>> edge_irq_line(u32 gsi) { return irq_line(gsi); }
+    // Asks for guest writes of `value`, `size` bytes wide, to guest-physical `gpa` to arrive
+    // as signals on an IoEvent rather than as MmioWrite exits. A null IoEvent: the back end
+    // does not offer it (soft, whose vCPUs call the bus directly, which costs less); an
+    // error: registration failed. Writes nothing matches still arrive as exits.
+    virtual Result<std::unique_ptr<IoEvent>> mmio_write_event(u64 gpa, u32 size, u64 value) {
+        (void)gpa;
+        (void)size;
+        (void)value;
+        return std::unique_ptr<IoEvent>();
+    }
     // Something other than a vCPU (a device, from the thread it runs on) wrote
     // [gpa, gpa+len) of guest RAM. A back end that caches decoded guest code drops what
     // it decoded there; hardware back ends have nothing to do.

@@ -4,6 +4,7 @@
 
 #include "base/log.h"
 #include "hv/kvm/kvm_abi.h"
+#include "hv/kvm/kvm_eventfds.h"
 #include "hv/kvm/kvm_fd.h"
 #include "hv/kvm/kvm_vcpu.h"
 
@@ -34,6 +35,12 @@ private:
     u32 m_gsi;
     bool m_warned = false;
 };
+
+Result<void> check_gsi(u32 gsi) {
+    // The in-kernel IOAPIC has 24 pins; ISA IRQs 0-15 also reach the PIC.
+    if (gsi >= 24) return Error::format("GSI {} is beyond the IOAPIC's 24 pins", gsi);
+    return ok();
+}
 
 Result<std::vector<kvm_cpuid_entry2>> supported_cpuid(int kvm_fd) {
     for (u32 n = 128; n <= 4096; n *= 2) {
@@ -78,9 +85,24 @@ Result<std::unique_ptr<Vcpu>> KvmVm::create_vcpu(u32 index, u32 count) {
 }
 
 Result<std::shared_ptr<IrqLine>> KvmVm::irq_line(u32 gsi) {
-    // The in-kernel IOAPIC has 24 pins; ISA IRQs 0-15 also reach the PIC.
-    if (gsi >= 24) return Error::format("GSI {} is beyond the IOAPIC's 24 pins", gsi);
+    FLINT_TRY_VOID(check_gsi(gsi));
     return std::shared_ptr<IrqLine>(std::make_shared<KvmIrqLine>(m_vm.get(), gsi));
+}
+
+Result<std::shared_ptr<IrqLine>> KvmVm::edge_irq_line(u32 gsi) {
+    FLINT_TRY_VOID(check_gsi(gsi));
+    auto line = KvmIrqfdLine::create(m_vm.get(), gsi);
+    if (line) return line;
+    // KVM_IRQ_LINE gives the same edges, only through an ioctl from the raising thread.
+    if (!m_irqfd_warned) {
+        m_irqfd_warned = true;
+        spdlog::warn("{}; interrupts go through KVM_IRQ_LINE instead", line.error().message());
+    }
+    return irq_line(gsi);
+}
+
+Result<std::unique_ptr<IoEvent>> KvmVm::mmio_write_event(u64 gpa, u32 size, u64 value) {
+    return KvmIoEvent::create(m_vm.get(), gpa, size, value);
 }
 
 }  // namespace flint::hv::kvm

@@ -15,6 +15,8 @@ public:
     Result<void> set_memory(const GuestMemory& memory) override;
     Result<std::unique_ptr<Vcpu>> create_vcpu(u32 index, u32 count) override;
     Result<std::shared_ptr<IrqLine>> irq_line(u32 gsi) override;
+    Result<std::shared_ptr<IrqLine>> edge_irq_line(u32 gsi) override;
+    Result<std::unique_ptr<IoEvent>> mmio_write_event(u64 gpa, u32 size, u64 value) override;
 
 private:
     KvmVm(UniqueFd vm, int vcpu_mmap_size, std::vector<kvm_cpuid_entry2> cpuid)
@@ -24,6 +26,7 @@ private:
     int m_vcpu_mmap_size;
     std::vector<kvm_cpuid_entry2> m_supported_cpuid;
     u32 m_next_slot = 0;
+    bool m_irqfd_warned = false;
 };
 
 }  // namespace flint::hv::kvm
