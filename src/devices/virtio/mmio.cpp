@@ -30,6 +30,11 @@ bool MmioTransport::run_locked(const std::function<void(Transport&)>& work) {
     return true;
 }
 
+void MmioTransport::notify_queue(u32 index) {
+    std::lock_guard lock(m_mutex);
+    notify(index);
+}
+
 u32 MmioTransport::status() const {
     std::lock_guard lock(m_mutex);
     return m_status;
@@ -127,7 +132,9 @@ void MmioTransport::write_reg(MmioReg reg, u32 value) {
     case MmioReg::QueueNotify: notify(value); return;
     case MmioReg::InterruptAck:
         m_interrupt_status &= ~value;
-        if (m_interrupt_status == 0) m_irq->set_level(false);
+        // Bits still pending (set after the driver read the status) need a fresh edge.
+        m_irq->set_level(false);
+        if (m_interrupt_status) m_irq->set_level(true);
         return;
     case MmioReg::Status: write_status(value); return;
     case MmioReg::QueueDescLow:

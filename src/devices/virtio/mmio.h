@@ -7,8 +7,13 @@
 // on the vCPU thread that wrote QueueNotify (on kvm through an MMIO exit, on soft as a
 // direct call from the interpreter). Host-side work a device starts itself (a network
 // frame for the guest, on the event loop thread) takes the same mutex through
-// TransportLink::run_locked. The interrupt line is level-style: high while
-// InterruptStatus is non-zero, driven under the mutex so the two always agree.
+// TransportLink::run_locked. On kvm, QueueNotify writes may instead arrive as ioeventfd
+// signals on the event loop thread, through notify_queue(), under the same mutex.
+//
+// The interrupt line is level-style: high while InterruptStatus is non-zero, driven under
+// the mutex so the two always agree. The guest was told the line is edge-triggered (as
+// ISA interrupts are), so it hears only rising edges: an InterruptAck that leaves bits
+// pending lowers and raises the line again, or the driver would never learn of them.
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -34,6 +39,11 @@ public:
 
     u32 status() const;
     u64 bad_accesses() const;
+    u32 num_queues() const { return static_cast<u32>(m_queues.size()); }
+
+    // A QueueNotify write for queue `index` that reached Flint some other way than through
+    // write() (a KVM ioeventfd); served the same way, from any thread.
+    void notify_queue(u32 index);
 
 private:
     // Transport, for the device; called with m_mutex held.

@@ -8,11 +8,13 @@
 #include "devices/virtio/rng.h"
 #include "fake_irq_line.h"
 #include "virtio/fake_driver.h"
+#include "virtio/mmio_driver.h"
 
 namespace flint::virtio {
 namespace {
 
 using test::FakeDriver;
+using test::MmioDriver;
 
 constexpr u16 kSize = 16;
 
@@ -20,41 +22,11 @@ constexpr u16 kSize = 16;
 // virtio_mmio driver does.
 class VirtioMmioTest : public ::testing::Test {
 protected:
-    u32 rd(MmioReg reg) {
-        u8 b[4];
-        dev.read(static_cast<u64>(reg), b);
-        return load_le<u32>(b);
-    }
-    void wr(MmioReg reg, u32 v) {
-        u8 b[4];
-        store_le<u32>(b, v);
-        dev.write(static_cast<u64>(reg), b);
-    }
-    void negotiate(u64 features) {
-        wr(MmioReg::Status, 0);
-        wr(MmioReg::Status, status::kAcknowledge | status::kDriver);
-        wr(MmioReg::DriverFeaturesSel, 0);
-        wr(MmioReg::DriverFeatures, static_cast<u32>(features));
-        wr(MmioReg::DriverFeaturesSel, 1);
-        wr(MmioReg::DriverFeatures, static_cast<u32>(features >> 32));
-        wr(MmioReg::Status, status::kAcknowledge | status::kDriver | status::kFeaturesOk);
-    }
-    void setup_queue() {
-        wr(MmioReg::QueueSel, 0);
-        wr(MmioReg::QueueNum, kSize);
-        wr(MmioReg::QueueDescLow, FakeDriver::kDesc);
-        wr(MmioReg::QueueDescHigh, 0);
-        wr(MmioReg::QueueDriverLow, FakeDriver::kAvail);
-        wr(MmioReg::QueueDeviceLow, FakeDriver::kUsed);
-        wr(MmioReg::QueueReady, 1);
-    }
-    void bring_up() {
-        negotiate(feature::kVersion1);
-        ASSERT_TRUE(rd(MmioReg::Status) & status::kFeaturesOk);
-        setup_queue();
-        ASSERT_EQ(rd(MmioReg::QueueReady), 1u);
-        wr(MmioReg::Status, status::kAcknowledge | status::kDriver | status::kFeaturesOk | status::kDriverOk);
-    }
+    u32 rd(MmioReg reg) { return MmioDriver(dev).rd(reg); }
+    void wr(MmioReg reg, u32 v) { MmioDriver(dev).wr(reg, v); }
+    void negotiate(u64 features) { MmioDriver(dev).negotiate(features); }
+    void setup_queue() { MmioDriver(dev).setup_queue(kSize); }
+    void bring_up() { MmioDriver(dev).bring_up(kSize); }
 
     GuestMemory mem = *GuestMemory::create(1 * MiB);
     FakeDriver drv{mem, kSize};
@@ -101,6 +73,34 @@ TEST_F(VirtioMmioTest, Notify_FillsBufferAndInterrupts) {
     wr(MmioReg::InterruptAck, kInterruptUsedBuffer);
     EXPECT_EQ(rd(MmioReg::InterruptStatus), 0u);
     EXPECT_FALSE(irq->high());
+}
+
+TEST_F(VirtioMmioTest, AckLeavingBitsPending_SendsFreshEdge) {
+    bring_up();
+    drv.publish(drv.add_chain({{FakeDriver::kData, 8, true}}));
+    wr(MmioReg::QueueNotify, 0);
+    ASSERT_EQ(rd(MmioReg::InterruptStatus), kInterruptUsedBuffer);
+    // The driver read the status; before its ack a hostile chain sets the config bit.
+    drv.set_desc(1, FakeDriver::kData, 8, desc_flag::kNext | desc_flag::kWrite, 1);
+    drv.publish(1);
+    wr(MmioReg::QueueNotify, 0);
+    ASSERT_EQ(rd(MmioReg::InterruptStatus), kInterruptUsedBuffer | kInterruptConfigChange);
+    irq->levels.clear();
+    wr(MmioReg::InterruptAck, kInterruptUsedBuffer);
+    // An edge-triggered controller must see low then high, or the config bit waits forever.
+    EXPECT_EQ(irq->levels, (std::vector<bool>{false, true}));
+    wr(MmioReg::InterruptAck, kInterruptConfigChange);
+    EXPECT_EQ(irq->levels, (std::vector<bool>{false, true, false}));
+}
+
+TEST_F(VirtioMmioTest, NotifyQueue_ServedAsQueueNotifyWrite) {
+    bring_up();
+    drv.publish(drv.add_chain({{FakeDriver::kData, 16, true}}));
+    dev.notify_queue(0);
+    EXPECT_EQ(drv.used_idx(), 1);
+    EXPECT_TRUE(irq->high());
+    dev.notify_queue(5);  // no such queue: counted like the register write
+    EXPECT_EQ(dev.bad_accesses(), 1u);
 }
 
 TEST_F(VirtioMmioTest, NotifyBeforeDriverOk_Ignored) {
