@@ -93,6 +93,7 @@ Result<void> Machine::build(const VmConfig& config) {
     m_vm = FLINT_TRY(m_hypervisor->create_vm());
     FLINT_TRY_VOID(m_vm->set_memory(m_memory));
     m_vm->attach_io(&m_pio, &m_mmio);
+    m_kicks = std::make_unique<QueueKicks>(*m_vm, *m_event_loop);
     m_console = FLINT_TRY(Console::create(config.console));
     FLINT_TRY_VOID(add_legacy_devices());
     FLINT_TRY_VOID(add_virtio_devices(config));
@@ -182,10 +183,11 @@ Result<void> Machine::add_virtio_devices(const VmConfig& config) {
     }
     for (size_t i = 0; i < devices.size(); ++i) {
         const VirtioSlot slot = virtio_slot(i);
-        auto irq = FLINT_TRY(m_vm->irq_line(slot.irq));
+        auto irq = FLINT_TRY(m_vm->edge_irq_line(slot.irq));  // edge-triggered in the DSDT
         auto transport = std::make_shared<virtio::MmioTransport>(
             devices[i], m_memory, std::move(irq), [vm = m_vm.get()](u64 gpa, u64 len) { vm->note_guest_write(gpa, len); });
         FLINT_TRY_VOID(m_mmio.insert(transport, slot.base, virtio::kMmioSize));
+        m_kicks->add(transport, slot.base);
     }
     return ok();
 }

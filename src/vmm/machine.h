@@ -14,6 +14,7 @@
 #include "memory/guest_memory.h"
 #include "vmm/console.h"
 #include "vmm/exit_status.h"
+#include "vmm/queue_kicks.h"
 #include "vmm/vm_config.h"
 
 namespace flint {
@@ -57,6 +58,8 @@ private:
     // Host I/O (network back ends). Declared before the buses so that it outlives the
     // devices whose back ends it serves; its thread stops before they go.
     std::unique_ptr<EventLoop> m_event_loop;
+    // Virtio queue kicks the event loop serves (kvm); goes before the loop and the Vm.
+    std::unique_ptr<QueueKicks> m_kicks;
     Bus m_pio{"port I/O"};
     Bus m_mmio{"MMIO"};
     std::unique_ptr<Console> m_console;
