@@ -5,6 +5,7 @@ Not meant to be run by hand (scripts/nested-kvm builds the L1 image and passes t
 but --help lists the options. Exit status: 0 pass, 1 fail or timeout, 2 usage error.
 """
 import argparse
+import hashlib
 import os
 import re
 import select
@@ -34,6 +35,17 @@ KVMCHECK_RE = re.compile(rb"^L1-KVM-CHECK ([^\r\n]*)\r?\n", re.M)
 OVERHEAD_RE = re.compile(rb"VMM overhead ([0-9.]+) MiB")
 GUEST_TEST_RE = re.compile(rb"^L1-GUEST-TEST (\S+) status=(\d+)", re.M)
 PANIC_RE = re.compile(rb"Kernel panic - not syncing: ?(.*)")
+# flint's warnings when KVM refuses its ioeventfds or irqfds: it still works (through
+# exits and KVM_IRQ_LINE), but then the nested run no longer tests those paths.
+EVENTFD_FALLBACK_RE = re.compile(rb"[^\r\n]*(?:they stay on the vCPU threads|interrupts go through KVM_IRQ_LINE instead)")
+# --disk-check: what L1 reports about the disk images around the L2 run.
+DISK_RO_RE = re.compile(rb"^L1-DISK-RO-MD5 ([0-9a-f]{32})\r*\n", re.M)
+DISK_RO_AFTER_RE = re.compile(rb"^L1-DISK-RO-MD5-AFTER ([0-9a-f]*)\r*\n", re.M)
+DISK_MD5_RE = re.compile(rb"^L1-DISK-MD5 (\S+) ?([0-9a-f]*)\r*\n", re.M)
+DISK_FSCK_RE = re.compile(rb"^L1-DISK-FSCK status=(\d+)", re.M)
+# The known file L2 writes on ext4 (the same bytes as `yes LINE | head -c SIZE`).
+KNOWN_LINE = b"flint nested ext4 known line\n"
+KNOWN_BYTES = 256 << 10
 
 
 def say(msg):
@@ -90,9 +102,47 @@ def median(xs):
     return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
 
 
+BENCH_DISK_RE = re.compile(rb"^BENCH-DISK vmm=(\S+) run=(\d+) status=(\d+)", re.M)
+DISK_RESULT_RE = re.compile(rb"FLINT-BENCH-RESULT disk\.(\w+) ([0-9.]+) (MiB/s|IOPS)")
+
+
+def report_disk_bench(buf, runner_name):
+    """bench/kvm-boot --disk: the guest's disk-bench figures per VMM. Returns why the
+    bench failed, or None."""
+    heads = list(BENCH_DISK_RE.finditer(buf))
+    runs = []  # (vmm, run, status, {test: value})
+    for k, m in enumerate(heads):
+        end = heads[k + 1].start() if k + 1 < len(heads) else len(buf)
+        figures = {r.group(1).decode(): float(r.group(2)) for r in DISK_RESULT_RE.finditer(buf, m.end(), end)}
+        runs.append((m.group(1).decode(), int(m.group(2)), int(m.group(3)), figures))
+    tests = [("seq_write", "MiB/s"), ("seq_read", "MiB/s"), ("rand_read", "IOPS"), ("rand_write", "IOPS")]
+    complete = [r for r in runs if r[2] == 0 and all(t in r[3] for t, _ in tests)]
+    label = {"flint": runner_name, "qemu": "qemu -M microvm"}
+    print(f"{'test':12} {'unit':6} {label['flint']:>16} {label['qemu']:>16} {'ratio':>7}  per-pair ratios")
+    for t, unit in tests:
+        med = {}
+        for vmm in ("flint", "qemu"):
+            xs = [r[3][t] for r in complete if r[0] == vmm]
+            med[vmm] = median(xs) if xs else None
+        pairs = []
+        for run in sorted({r[1] for r in complete}):
+            f = [r[3][t] for r in complete if r[1] == run and r[0] == "flint"]
+            q = [r[3][t] for r in complete if r[1] == run and r[0] == "qemu"]
+            if f and q and q[0] > 0:
+                pairs.append(f[0] / q[0])
+        ratio = f"{med['flint'] / med['qemu']:.2f}x" if med["flint"] and med["qemu"] else "-"
+        cells = [f"{med[v]:16.1f}" if med[v] is not None else f"{'-':>16}" for v in ("flint", "qemu")]
+        print(f"{t:12} {unit:6} {cells[0]} {cells[1]} {ratio:>7}  {', '.join(f'{x:.2f}' for x in pairs)}")
+    print(f"({len(complete)} of {len(runs)} runs complete; medians; the guest's disk-bench on a 64 MiB raw "
+          f"image in L1's RAM, L2 under KVM nested in QEMU TCG: compare ratios, not absolute figures)")
+    if len(complete) != len(runs) or not runs:
+        return f"{len(runs) - len(complete)} of {len(runs)} disk runs failed or reported no figures (see the log)"
+    return None
+
+
 def run_bench(a, append):
     """bench/kvm-boot: L1 boots L2 a.bench times with each VMM and prints BENCH lines."""
-    append += f" l1.bench={a.bench}"
+    append += f" l1.bench={a.bench}" + (" l1.bench.disk" if a.bench_disk else "")
     cmd = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-m", "2G", "-smp", "1",
            "-nographic", "-no-reboot", "-kernel", a.kernel, "-initrd", a.initrd, "-append", append]
     log = open(a.log, "wb")
@@ -160,6 +210,9 @@ def run_bench(a, append):
             proc.wait()
         log.close()
 
+    if a.bench_disk:
+        failure = failure or report_disk_bench(con.buf, a.runner_name)
+        results = []
     bad = [r for r in results if r[5] != 0 or r[2] < 0]
     if bad and failure is None:
         failure = f"{len(bad)} boot(s) failed or never printed FLINT-GUEST-READY (see BENCH lines in the log)"
@@ -170,7 +223,8 @@ def run_bench(a, append):
             stats[vmm] = (median([r[2] for r in ok]) / 1000, median([r[3] for r in ok]) / 1000,
                           median([r[4] for r in ok]) / 1024, len(ok))
     label = {"flint": a.runner_name, "qemu": "qemu -M microvm"}
-    print(f"{'vmm':24} {'boots':>5} {'ready (s)':>10} {'exit (s)':>9} {'peak RSS (MiB)':>15}")
+    if stats:
+        print(f"{'vmm':24} {'boots':>5} {'ready (s)':>10} {'exit (s)':>9} {'peak RSS (MiB)':>15}")
     for vmm, (rd, ex, rss, n) in stats.items():
         print(f"{label[vmm]:24} {n:5d} {rd:10.2f} {ex:9.2f} {rss:15.1f}")
     if "flint" in stats and "qemu" in stats:
@@ -201,6 +255,64 @@ def run_bench(a, append):
     return 0
 
 
+class DiskCheck:
+    """--disk-check: L2 formats vda (an empty image L1 made) with ext4, writes a known and
+    a random file, reports their md5 and unmounts; a write to vdb (read-only, random bytes)
+    must fail and vdb must read back as L1 wrote it. After L2 powers off, L1 dumps the
+    files with debugfs, runs e2fsck -fn and hashes vdb's image again."""
+
+    def __init__(self):
+        self.known_md5 = hashlib.md5((KNOWN_LINE * (KNOWN_BYTES // len(KNOWN_LINE) + 1))[:KNOWN_BYTES]).hexdigest()
+        self.random_md5 = None
+
+    def script(self):
+        # Answers are built by the shell ($((...)), $?) so that the echoed command never matches.
+        return [
+            ("echo $(cat /sys/block/vda/serial) $(cat /sys/block/vdb/serial) $(cat /sys/block/vdb/ro)",
+             re.compile(rb"^flint-data flint-ro 1\s*$", re.M), "virtio-blk: two disks, their IDs, vdb read-only", None),
+            ("mkfs.ext4 -q -F /dev/vda && mount -t ext4 /dev/vda /mnt && echo MOUNTED-$((40+2))",
+             re.compile(rb"MOUNTED-42"), "mkfs.ext4 and mount /dev/vda", None),
+            (f"yes '{KNOWN_LINE.decode().strip()}' | head -c {KNOWN_BYTES} >/mnt/known.txt && "
+             "dd if=/dev/urandom of=/mnt/random.bin bs=4096 count=16 2>/dev/null && "
+             "md5sum /mnt/known.txt /mnt/random.bin",
+             re.compile(rb"([0-9a-f]{32})\s+/mnt/known.txt\s+([0-9a-f]{32})\s+/mnt/random.bin"),
+             "files written on ext4, md5sum", self.check_written),
+            ("umount /mnt && echo UNMOUNTED-$((40+2))", re.compile(rb"UNMOUNTED-42"), "umount /dev/vda", None),
+            ("dd if=/dev/zero of=/dev/vdb bs=4096 count=1 conv=fsync 2>/dev/null; echo RO-WRITE-STATUS-$?",
+             re.compile(rb"RO-WRITE-STATUS-(\d+)"), "a write to read-only vdb fails",
+             lambda m, buf: "the write succeeded" if m.group(1) == b"0" else None),
+            ("md5sum /dev/vdb", re.compile(rb"([0-9a-f]{32})\s+/dev/vdb"), "vdb reads back as L1 wrote it",
+             self.check_ro_read),
+        ]
+
+    def check_written(self, m, buf):
+        if m.group(1).decode() != self.known_md5:
+            return f"known.txt has md5 {m.group(1).decode()} in L2, want {self.known_md5}"
+        self.random_md5 = m.group(2).decode()
+        return None
+
+    @staticmethod
+    def check_ro_read(m, buf):
+        ro = DISK_RO_RE.search(buf)
+        if not ro:
+            return "L1 never reported the read-only image's md5 (L1-DISK-RO-MD5)"
+        return None if ro.group(1) == m.group(1) else f"md5 {m.group(1).decode()}, L1 wrote {ro.group(1).decode()}"
+
+    def verify_l1(self, buf):
+        """What L1 found in the images after L2 powered off; None when all is well."""
+        dumped = {m.group(1).decode(): m.group(2).decode() for m in DISK_MD5_RE.finditer(buf)}
+        for name, want in (("known.txt", self.known_md5), ("random.bin", self.random_md5)):
+            if dumped.get(name) != want:
+                return f"L1: /{name} on the ext4 image has md5 {dumped.get(name) or '(none)'}, L2 wrote {want}"
+        fsck = DISK_FSCK_RE.search(buf)
+        if not fsck or fsck.group(1) != b"0":
+            return f"L1: e2fsck -fn on the image: status {fsck.group(1).decode() if fsck else '(not run)'}"
+        before, after = DISK_RO_RE.search(buf), DISK_RO_AFTER_RE.search(buf)
+        if not before or not after or before.group(1) != after.group(1):
+            return "L1: the read-only image changed (or its md5 was not reported)"
+        return None
+
+
 def main():
     ap = argparse.ArgumentParser(prog="nested_kvm_watch.py", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -210,12 +322,16 @@ def main():
     ap.add_argument("--timeout", type=int, default=300, help="seconds before giving up")
     ap.add_argument("--guest-version", required=True, help="expected `uname -r` of L2")
     ap.add_argument("--interactive-check", action="store_true", help="type commands into L2's shell")
+    ap.add_argument("--disk-check", action="store_true",
+                    help="with --interactive-check: ext4 on a virtio disk in L2, verified by L1 after power-off")
     ap.add_argument("--keep-log", action="store_true", help="keep the log on success")
     ap.add_argument("--guest-tests", type=int, default=0, metavar="N",
                     help="bare-metal test programs L1 runs before L2; each must report status 1")
     ap.add_argument("--runner-name", default="flint", help="name of the VMM in messages")
     ap.add_argument("--bench", type=int, default=0, metavar="N",
                     help="bench mode: N timed L2 boots each with flint and QEMU inside L1")
+    ap.add_argument("--bench-disk", action="store_true",
+                    help="with --bench: run the guest's disk-bench in each boot instead of timing the boot")
     ap.add_argument("--echo", action="store_true", default=os.environ.get("FLINT_NESTED_ECHO") == "1",
                     help="mirror the console to stdout (or FLINT_NESTED_ECHO=1)")
     a = ap.parse_args()
@@ -223,6 +339,8 @@ def main():
     append = "console=ttyS0 tsc_early_khz=2000000 tsc=reliable panic=-1"
     if a.interactive_check:
         append += " l1.interactive"
+    if a.disk_check:
+        append += " l1.disk"
     if a.bench:
         return run_bench(a, append)
     cmd = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-m", "2G", "-smp", "1",
@@ -258,9 +376,12 @@ def main():
     # Interactive script: (text to type once the prompt shows, regex the answer must match).
     version = re.escape(a.guest_version.encode())
     script = [
-        ("uname -r", re.compile(rb"^\s*" + version + rb"\s*$", re.M), "uname -r = " + a.guest_version),
-        ("echo $((6*7))", re.compile(rb"^\s*42\s*$", re.M), "echo $((6*7)) = 42"),
+        ("uname -r", re.compile(rb"^\s*" + version + rb"\s*$", re.M), "uname -r = " + a.guest_version, None),
+        ("echo $((6*7))", re.compile(rb"^\s*42\s*$", re.M), "echo $((6*7)) = 42", None),
     ]
+    disk = DiskCheck() if a.disk_check else None
+    if disk:
+        script += disk.script()
     prompt_re = re.compile(rb"# $|# \x1b\[6n$")
     step = 0           # interactive: next command index; len(script) -> poweroff sent
     step_from = 0      # buf offset where the current answer may start
@@ -306,7 +427,7 @@ def main():
             # Interactive conversation with L2's shell.
             if a.interactive_check and stage == I_L2_READY and not typed_poweroff and alive:
                 if step < len(script):
-                    text, answer_re, label = script[step]
+                    text, answer_re, label, check = script[step]
                     if step_deadline is None:
                         # wait for a prompt after the last answer
                         if prompt_re.search(buf[step_from:]):
@@ -317,11 +438,19 @@ def main():
                         tail = buf[step_from:]
                         # skip the echo of the typed command itself
                         nl = tail.find(b"\n")
-                        if nl >= 0 and answer_re.search(tail[nl + 1:]):
+                        answer = answer_re.search(tail[nl + 1:]) if nl >= 0 else None
+                        wrong = check(answer, buf) if answer and check else None
+                        if wrong:
+                            checks.append((label, False))
+                            failure = f"L2 shell: {label}: {wrong}"
+                            break
+                        if answer:
                             checks.append((label, True))
                             say(f"[{elapsed():6.1f} s] L2 shell: {label} ok")
                             step += 1
-                            step_from = len(buf)
+                            # Right after the answer: the next prompt may have come in the
+                            # same read, and the next step waits for it.
+                            step_from += nl + 1 + answer.end()
                             step_deadline = None
                         elif time.monotonic() > step_deadline:
                             checks.append((label, False))
@@ -380,6 +509,10 @@ def main():
             failure = f"bare-metal test program(s) failed (want status 1): {', '.join(bad)}"
         elif a.interactive_check and len(checks) < len(script):
             failure = f"L2 shell checks incomplete: {', '.join(n for n, _ in checks) or 'none'} of {len(script)}"
+        elif EVENTFD_FALLBACK_RE.search(con.buf):
+            failure = f"flint fell back from eventfds: {EVENTFD_FALLBACK_RE.search(con.buf).group(0).decode(errors='replace').strip()}"
+        elif disk:
+            failure = disk.verify_l1(con.buf)
 
     summary = ", ".join(f"{n} {t:.1f} s" for n, t in timings)
     if failure:
@@ -396,6 +529,9 @@ def main():
         return 1
     for m in GUEST_TEST_RE.finditer(con.buf):
         say(f"guest test {m.group(1).decode()}: status {m.group(2).decode()} (pass)")
+    if disk:
+        say("L1: the ext4 image checks clean, its files match the checksums L2 reported, "
+            "the read-only image is unchanged")
     say(f"PASS in {total:.1f} s ({summary})")
     if a.keep_log:
         say(f"console log: {a.log}")
