@@ -104,6 +104,7 @@ def median(xs):
 
 BENCH_DISK_RE = re.compile(rb"^BENCH-DISK vmm=(\S+) run=(\d+) status=(\d+)", re.M)
 DISK_RESULT_RE = re.compile(rb"FLINT-BENCH-RESULT disk\.(\w+) ([0-9.]+) (MiB/s|IOPS)")
+DISK_CHECK_RE = re.compile(rb"FLINT-BENCH-RESULT disk\.seq_read \S+ MiB/s check=([0-9a-f]+)")
 
 
 def report_disk_bench(buf, runner_name):
@@ -118,7 +119,7 @@ def report_disk_bench(buf, runner_name):
     tests = [("seq_write", "MiB/s"), ("seq_read", "MiB/s"), ("rand_read", "IOPS"), ("rand_write", "IOPS")]
     complete = [r for r in runs if r[2] == 0 and all(t in r[3] for t, _ in tests)]
     label = {"flint": runner_name, "qemu": "qemu -M microvm"}
-    print(f"{'test':12} {'unit':6} {label['flint']:>16} {label['qemu']:>16} {'ratio':>7}  per-pair ratios")
+    print(f"{'test':12} {'unit':6} {label['flint']:>16} {label['qemu']:>16} {'ratio':>7} {'pairs':>7}  per-pair ratios")
     for t, unit in tests:
         med = {}
         for vmm in ("flint", "qemu"):
@@ -132,11 +133,17 @@ def report_disk_bench(buf, runner_name):
                 pairs.append(f[0] / q[0])
         ratio = f"{med['flint'] / med['qemu']:.2f}x" if med["flint"] and med["qemu"] else "-"
         cells = [f"{med[v]:16.1f}" if med[v] is not None else f"{'-':>16}" for v in ("flint", "qemu")]
-        print(f"{t:12} {unit:6} {cells[0]} {cells[1]} {ratio:>7}  {', '.join(f'{x:.2f}' for x in pairs)}")
-    print(f"({len(complete)} of {len(runs)} runs complete; medians; the guest's disk-bench on a 64 MiB raw "
+        pair_median = f"{median(pairs):.2f}x" if pairs else "-"
+        print(f"{t:12} {unit:6} {cells[0]} {cells[1]} {ratio:>7} {pair_median:>7}  {', '.join(f'{x:.2f}' for x in pairs)}")
+    print(f"({len(complete)} of {len(runs)} runs complete; medians, their ratio, and the median of the "
+          f"ratios of runs done back to back; the guest's disk-bench on a 64 MiB raw "
           f"image in L1's RAM, L2 under KVM nested in QEMU TCG: compare ratios, not absolute figures)")
     if len(complete) != len(runs) or not runs:
         return f"{len(runs) - len(complete)} of {len(runs)} disk runs failed or reported no figures (see the log)"
+    # seq_read hashes the stamps it read back: one value for every run of either VMM.
+    checks = {m.group(1) for m in DISK_CHECK_RE.finditer(buf)}
+    if len(checks) != 1:
+        return f"disk-bench read back different data across runs (check values {sorted(c.decode() for c in checks)})"
     return None
 
 
