@@ -1,5 +1,6 @@
 #include "hv/kvm/kvm_vm.h"
 
+#include <cstring>
 #include <memory>
 
 #include "base/log.h"
@@ -81,6 +82,17 @@ Result<std::shared_ptr<IrqLine>> KvmVm::irq_line(u32 gsi) {
     // The in-kernel IOAPIC has 24 pins; ISA IRQs 0-15 also reach the PIC.
     if (gsi >= 24) return Error::format("GSI {} is beyond the IOAPIC's 24 pins", gsi);
     return std::shared_ptr<IrqLine>(std::make_shared<KvmIrqLine>(m_vm.get(), gsi));
+}
+
+// KVM_SIGNAL_MSI hands the message to the in-kernel local APICs (it returns 0 when the
+// guest masked it there, which is not an error).
+void KvmVm::signal_msi(u64 address, u32 data) {
+    kvm_msi msi{};
+    msi.address_lo = static_cast<u32>(address);
+    msi.address_hi = static_cast<u32>(address >> 32);
+    msi.data = data;
+    if (xioctl(m_vm.get(), KVM_SIGNAL_MSI, &msi) < 0 && !m_msi_warned.exchange(true))
+        spdlog::warn("KVM_SIGNAL_MSI to {:#x} failed: {}", address, std::strerror(errno));
 }
 
 }  // namespace flint::hv::kvm

@@ -1,6 +1,7 @@
 #pragma once
 #include <linux/kvm.h>
 
+#include <atomic>
 #include <vector>
 
 #include "base/unique_fd.h"
@@ -15,6 +16,7 @@ public:
     Result<void> set_memory(const GuestMemory& memory) override;
     Result<std::unique_ptr<Vcpu>> create_vcpu(u32 index, u32 count) override;
     Result<std::shared_ptr<IrqLine>> irq_line(u32 gsi) override;
+    void signal_msi(u64 address, u32 data) override;
 
 private:
     KvmVm(UniqueFd vm, int vcpu_mmap_size, std::vector<kvm_cpuid_entry2> cpuid)
@@ -24,6 +26,7 @@ private:
     int m_vcpu_mmap_size;
     std::vector<kvm_cpuid_entry2> m_supported_cpuid;
     u32 m_next_slot = 0;
+    std::atomic<bool> m_msi_warned{false};
 };
 
 }  // namespace flint::hv::kvm
