@@ -17,6 +17,9 @@
 
 namespace flint {
 class Uart8250;
+namespace pci {
+class PciBus;
+}
 }
 
 namespace flint::vmm {
@@ -39,6 +42,7 @@ private:
     Result<hv::CpuState> load_kernel(const VmConfig& config, std::vector<u8> kernel, std::vector<u8> initrd);
     Result<void> add_legacy_devices();
     Result<void> add_virtio_devices(const VmConfig& config);
+    Result<void> add_pci_bus();
     void vcpu_thread(hv::Vcpu& vcpu);
     void log_memory_usage() const;
     void log_report() const;
@@ -53,6 +57,8 @@ private:
     // devices whose back ends it serves; its thread stops before they go.
     std::unique_ptr<EventLoop> m_event_loop;
     Bus m_pio{"port I/O"};
+    // PCI bus 0, when a device uses it; the buses hold it through their devices.
+    std::shared_ptr<pci::PciBus> m_pci;
     Bus m_mmio{"MMIO"};
     std::unique_ptr<Console> m_console;
     std::unique_ptr<Console> m_hvc0;  // output of the virtio-console, if any
