@@ -79,10 +79,10 @@ u32 MmioTransport::read_reg(MmioReg reg) {
 void MmioTransport::write_reg(MmioReg reg, u32 value) {
     Queue* q = m_core.selected_queue();
     switch (reg) {
-    case MmioReg::DeviceFeaturesSel: m_core.device_features_sel = value; return;
-    case MmioReg::DriverFeaturesSel: m_core.driver_features_sel = value; return;
+    case MmioReg::DeviceFeaturesSel: m_core.selectors().device_features = value; return;
+    case MmioReg::DriverFeaturesSel: m_core.selectors().driver_features = value; return;
     case MmioReg::DriverFeatures: m_core.write_driver_features_word(value); return;
-    case MmioReg::QueueSel: m_core.queue_sel = value; return;
+    case MmioReg::QueueSel: m_core.selectors().queue = value; return;
     case MmioReg::QueueNum:
         if (q) q->set_size(value <= 0xffff ? static_cast<u16>(value) : 0);
         return;

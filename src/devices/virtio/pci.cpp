@@ -238,11 +238,11 @@ void PciTransport::write_common(u64 offset, std::span<const u8> data) {
 
 u64 PciTransport::read_common_field(CommonCfg field) {
     Queue* q = m_core.selected_queue();
-    const u32 sel = m_core.queue_sel;
+    const u32 sel = m_core.selectors().queue;
     switch (field) {
-    case CommonCfg::DeviceFeatureSelect: return m_core.device_features_sel;
+    case CommonCfg::DeviceFeatureSelect: return m_core.selectors().device_features;
     case CommonCfg::DeviceFeature: return m_core.device_features_word();
-    case CommonCfg::DriverFeatureSelect: return m_core.driver_features_sel;
+    case CommonCfg::DriverFeatureSelect: return m_core.selectors().driver_features;
     case CommonCfg::DriverFeature: return m_core.driver_features_word();
     case CommonCfg::ConfigMsixVector: return m_config_vector;
     case CommonCfg::NumQueues: return m_core.num_queues();
@@ -266,17 +266,17 @@ void PciTransport::write_common_field(CommonCfg field, u64 value) {
     // A vector the table does not have cannot be mapped: the driver reads NO_VECTOR back.
     const u16 vector = v32 < m_msix.vectors() ? static_cast<u16>(v32) : kMsiNoVector;
     switch (field) {
-    case CommonCfg::DeviceFeatureSelect: m_core.device_features_sel = v32; return;
-    case CommonCfg::DriverFeatureSelect: m_core.driver_features_sel = v32; return;
+    case CommonCfg::DeviceFeatureSelect: m_core.selectors().device_features = v32; return;
+    case CommonCfg::DriverFeatureSelect: m_core.selectors().driver_features = v32; return;
     case CommonCfg::DriverFeature: m_core.write_driver_features_word(v32); return;
     case CommonCfg::ConfigMsixVector: m_config_vector = vector; return;
     case CommonCfg::DeviceStatus: m_core.write_status(v32); return;
-    case CommonCfg::QueueSelect: m_core.queue_sel = v32; return;
+    case CommonCfg::QueueSelect: m_core.selectors().queue = v32; return;
     case CommonCfg::QueueSize:
         if (q && !q->ready()) q->set_size(static_cast<u16>(v32));
         return;
     case CommonCfg::QueueMsixVector:
-        if (q) m_queue_vectors[m_core.queue_sel] = vector;
+        if (q) m_queue_vectors[m_core.selectors().queue] = vector;
         return;
     case CommonCfg::QueueEnable:
         // The driver must not write 0 (4.1.4.3.2); a reset disables queues.

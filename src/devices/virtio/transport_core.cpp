@@ -34,16 +34,16 @@ bool TransportCore::running() const {
 u64 TransportCore::offered_features() const { return m_device->device_features() | kRingFeatures; }
 
 u32 TransportCore::device_features_word() const {
-    return device_features_sel < 2 ? static_cast<u32>(offered_features() >> (32 * device_features_sel)) : 0;
+    return m_sel.device_features < 2 ? static_cast<u32>(offered_features() >> (32 * m_sel.device_features)) : 0;
 }
 
 u32 TransportCore::driver_features_word() const {
-    return driver_features_sel < 2 ? static_cast<u32>(m_driver_features >> (32 * driver_features_sel)) : 0;
+    return m_sel.driver_features < 2 ? static_cast<u32>(m_driver_features >> (32 * m_sel.driver_features)) : 0;
 }
 
 void TransportCore::write_driver_features_word(u32 value) {
-    if (driver_features_sel < 2 && !(m_status & status::kFeaturesOk))
-        m_driver_features = with_half(m_driver_features, driver_features_sel != 0, value);
+    if (m_sel.driver_features < 2 && !(m_status & status::kFeaturesOk))
+        m_driver_features = with_half(m_driver_features, m_sel.driver_features != 0, value);
 }
 
 void TransportCore::write_status(u32 value) {
@@ -107,9 +107,7 @@ void TransportCore::reset() {
     for (Queue& q : m_queues) q.reset();
     m_status = 0;
     m_driver_features = 0;
-    device_features_sel = 0;
-    driver_features_sel = 0;
-    queue_sel = 0;
+    m_sel = Selectors{};
     m_interrupts.clear();
 }
 

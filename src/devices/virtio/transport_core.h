@@ -52,14 +52,17 @@ public:
     Device& device() { return *m_device; }
     u32 num_queues() const { return static_cast<u32>(m_queues.size()); }
 
-    // The feature and queue selectors both transports have.
-    u32 device_features_sel = 0;
-    u32 driver_features_sel = 0;
-    u32 queue_sel = 0;
+    // The feature and queue selectors both transports have; a reset clears them.
+    struct Selectors {
+        u32 device_features = 0;
+        u32 driver_features = 0;
+        u32 queue = 0;
+    };
+    Selectors& selectors() { return m_sel; }
 
-    // 32 bits of the offered features, chosen by device_features_sel (0 past bit 63).
+    // 32 bits of the offered features, chosen by the device features selector (0 past bit 63).
     u32 device_features_word() const;
-    // 32 bits of the driver's features, chosen by driver_features_sel.
+    // 32 bits of the driver's features, chosen by the driver features selector.
     u32 driver_features_word() const;
     // Ignored after FEATURES_OK: the accepted set is fixed then.
     void write_driver_features_word(u32 value);
@@ -70,8 +73,8 @@ public:
     // DRIVER_OK and not broken: queue notifications are served.
     bool running() const;
 
-    // The queue queue_sel names, or nullptr when there is no such queue.
-    Queue* selected_queue() { return queue_at(queue_sel); }
+    // The queue the queue selector names, or nullptr when there is no such queue.
+    Queue* selected_queue() { return queue_at(m_sel.queue); }
     Queue* queue_at(u32 index) { return index < m_queues.size() ? &m_queues[index] : nullptr; }
     // The driver enables (true) or disables a queue; a bad ring layout marks the device broken.
     void set_queue_ready(Queue& q, bool ready);
@@ -104,6 +107,7 @@ private:
 
     mutable std::mutex m_mutex;
     std::vector<Queue> m_queues;
+    Selectors m_sel;
     u32 m_status = 0;
     u64 m_driver_features = 0;
     bool m_broken_logged = false;
