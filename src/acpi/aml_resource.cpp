@@ -43,6 +43,36 @@ Bytes memory32_fixed(u32 base, u32 length) {
     return out;
 }
 
+namespace {
+
+// Address space descriptors (6.4.3.5): resource type, then general flags (bit 0 clear:
+// producer; bit 1 clear: positive decode; bits 2-3: min and max fixed).
+constexpr u8 kAddressSpaceMemory = 0;
+constexpr u8 kAddressSpaceBusNumber = 2;
+constexpr u8 kProducerMinMaxFixed = 0x0c;
+
+void put_le(Bytes& out, u64 v, unsigned bytes) {
+    for (unsigned i = 0; i < bytes; ++i) out.push_back(static_cast<u8>(v >> (8 * i)));
+}
+
+}  // namespace
+
+Bytes word_bus_number(u16 first, u16 last) {
+    constexpr u8 kWordAddressSpaceTag = 0x88;
+    Bytes out{kWordAddressSpaceTag, 13, 0, kAddressSpaceBusNumber, kProducerMinMaxFixed, 0};
+    // Granularity, minimum, maximum, translation offset, length.
+    for (u64 v : {u64{0}, u64{first}, u64{last}, u64{0}, u64{last} - first + 1}) put_le(out, v, 2);
+    return out;
+}
+
+Bytes dword_memory_window(u32 base, u32 length) {
+    constexpr u8 kDWordAddressSpaceTag = 0x87;
+    constexpr u8 kReadWriteNonCacheable = 0x01;
+    Bytes out{kDWordAddressSpaceTag, 23, 0, kAddressSpaceMemory, kProducerMinMaxFixed, kReadWriteNonCacheable};
+    for (u64 v : {u64{0}, u64{base}, u64{base} + length - 1, u64{0}, u64{length}}) put_le(out, v, 4);
+    return out;
+}
+
 Result<Bytes> resource_template(std::initializer_list<Bytes> descriptors) {
     Bytes body;
     for (const Bytes& d : descriptors) body.insert(body.end(), d.begin(), d.end());

@@ -14,6 +14,7 @@
 // (0x510) and the PCI configuration ports (0xCF8-0xCFF, which hold the usual 0xCF9
 // reset register and so cannot be claimed by a second device on Flint's bus).
 #include <cstddef>
+#include <optional>
 #include <vector>
 
 #include "acpi/madt.h"
@@ -75,6 +76,15 @@ struct VirtioMmioDevice {
 };
 inline constexpr std::size_t kMaxVirtioMmioDevices = 8;  // named VR00-VR07
 
+// The PCI root bridge over bus 0 (PNP0A03): configuration through ports 0xCF8-0xCFF and
+// one 32-bit MMIO window for the BARs.
+struct PciRootBridge {
+    u16 config_port = 0xcf8;
+    u8 config_port_count = 8;
+    u32 window_base = 0;
+    u32 window_size = 0;
+};
+
 struct AcpiConfig {
     u32 num_vcpus = 1;  // vCPU i has APIC ID i and ACPI processor UID i
 
@@ -96,6 +106,7 @@ struct AcpiConfig {
     std::vector<IsaSerialPort> serial_ports = {{.port = 0x3f8, .irq = 4}};  // COM1 first
     bool has_dual_8259 = true;  // legacy PICs (unused by Linux on hardware-reduced ACPI)
     std::vector<VirtioMmioDevice> virtio_mmio;
+    std::optional<PciRootBridge> pci;  // no PCI bus when empty
 
     // Where the tables go: the RSDP first, the others after it. Must lie in the BIOS area.
     u64 tables_address = kAcpiTablesStart;

@@ -60,6 +60,23 @@ Result<aml::Bytes> virtio_mmio_device(std::size_t index, const VirtioMmioDevice&
     return aml::device(kVirtioNames[index], terms);
 }
 
+// Device (PCI0) { _HID PNP0A03, _UID 0, _SEG 0, _BBN 0, _CRS: bus 0, the configuration
+// ports it consumes, the BAR window it passes down }. Linux's ACPI PCI root driver scans
+// the bus below it; the devices need no _PRT, as they interrupt by MSI-X only.
+Result<aml::Bytes> pci_root_bridge(const PciRootBridge& pci) {
+    aml::Bytes terms = aml::name("_HID", aml::integer(aml::eisa_id("PNP0A03")));
+    append(terms, aml::name("_UID", aml::integer(0)));
+    append(terms, aml::name("_SEG", aml::integer(0)));
+    append(terms, aml::name("_BBN", aml::integer(0)));
+    const aml::Bytes crs = FLINT_TRY(aml::resource_template({
+        aml::word_bus_number(0, 0),
+        aml::io_port(pci.config_port, pci.config_port_count),
+        aml::dword_memory_window(pci.window_base, pci.window_size),
+    }));
+    append(terms, aml::name("_CRS", crs));
+    return aml::device("PCI0", terms);
+}
+
 }  // namespace
 
 Result<std::vector<u8>> build_dsdt(const AcpiConfig& cfg) {
@@ -69,7 +86,7 @@ Result<std::vector<u8>> build_dsdt(const AcpiConfig& cfg) {
     append_struct(table, make_header("DSDT", kDsdtRevision));
     append(table, FLINT_TRY(sleep_state_s5()));
 
-    // Scope (\_SB) { the legacy ISA devices }
+    // Scope (\_SB) { the legacy ISA devices, the virtio-mmio devices, the PCI root bridge }
     aml::Bytes devices;
     if (cfg.has_cmos_rtc) {
         append(devices, FLINT_TRY(isa_device("RTC", aml::eisa_id("PNP0B00"), 0, kCmosRtcPort,
@@ -82,6 +99,7 @@ Result<std::vector<u8>> build_dsdt(const AcpiConfig& cfg) {
     }
     for (std::size_t i = 0; i < cfg.virtio_mmio.size(); ++i)
         append(devices, FLINT_TRY(virtio_mmio_device(i, cfg.virtio_mmio[i])));
+    if (cfg.pci) append(devices, FLINT_TRY(pci_root_bridge(*cfg.pci)));
     if (!devices.empty()) append(table, FLINT_TRY(aml::root_scope("_SB", devices)));
 
     finalize_table(table);

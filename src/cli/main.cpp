@@ -34,6 +34,13 @@ Second console:
   a getty on hvc0 in the guest for a login), detach and attach again while the VM runs.
   One client at a time; output with no client attached is discarded.
 
+Transports:
+  A virtio device is on virtio-mmio unless its option says transport=pci: --disk
+  path=FILE,transport=pci, --net user,transport=pci, --rng transport=pci, --hvc0
+  none,transport=pci. Up to 8 devices fit on virtio-mmio (one ISA interrupt each);
+  PCI takes 31 more, on bus 0 behind a host bridge the DSDT declares (PNP0A03), each a
+  modern virtio-pci function that interrupts by MSI-X (driver virtio_pci).
+
 Network:
   Each --net adds a virtio-net NIC (eth0, eth1, ... in the guest; driver virtio_net).
   --net user[,hostfwd=RULE]...[,mac=MAC]
@@ -87,18 +94,21 @@ int main(int argc, char** argv) {
     run->add_option("--cpus", config.cpus, "number of vCPUs")->capture_default_str()->type_name("N");
     run->add_option("--accel", accel, "CPU back end: kvm, soft, or auto (kvm when /dev/kvm opens and runs guest code at hardware speed)")->capture_default_str()->type_name("ACCEL");
     run->add_option("--console", console, "serial console: stdio, none, or file:PATH")->capture_default_str()->type_name("CONSOLE");
-    run->add_option("--disk", disks, "virtio-blk disk on a raw image file (repeatable): path=FILE[,readonly=on][,id=NAME]")
+    run->add_option("--disk", disks, "virtio-blk disk on a raw image file (repeatable): path=FILE[,readonly=on][,id=NAME][,transport=pci]")
         ->type_name("DISK")
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    run->add_flag("--rng", config.rng, "add a virtio-rng entropy device (/dev/hwrng in the guest)");
+    std::vector<std::string> rng;
+    run->add_option("--rng", rng, "add a virtio-rng entropy device (/dev/hwrng in the guest); transport=pci puts it on PCI")
+        ->expected(0, 1)
+        ->type_name("[transport=pci]");
     run->add_option("--hvc0", hvc0,
                     "add a virtio-console (hvc0 in the guest): none, file:PATH (its output) or socket:PATH (both "
-                    "ways, see below)")
+                    "ways, see below); ,transport=pci puts it on PCI")
         ->type_name("CONSOLE");
     run->add_option("--net", nets,
                     "virtio-net NIC (repeatable): user[,hostfwd=tcp::HOSTPORT-:GUESTPORT][,mac=MAC] or "
-                    "tap,ifname=NAME[,mac=MAC]; see Network below")
+                    "tap,ifname=NAME[,mac=MAC], each [,transport=pci]; see Network below")
         ->type_name("NET")
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
@@ -140,8 +150,14 @@ int main(int argc, char** argv) {
     auto con = flint::vmm::parse_console(console);
     if (!con) return fail(con.error().message());
     config.console = *con;
+    if (run->count("--rng")) {
+        auto t = flint::vmm::parse_rng(rng.empty() ? std::string_view{} : std::string_view{rng.front()});
+        if (!t) return fail(t.error().message());
+        config.rng = true;
+        config.rng_transport = *t;
+    }
     if (!hvc0.empty()) {
-        auto h = flint::vmm::parse_console(hvc0);
+        auto h = flint::vmm::parse_hvc0(hvc0, &config.hvc0_transport);
         if (!h) return fail(fmt::format("--hvc0: {}", h.error().message()));
         config.hvc0 = *h;
     }

@@ -9,6 +9,7 @@
 #include "base/types.h"
 #include "devices/bus.h"
 #include "devices/irq_line.h"
+#include "devices/msi.h"
 #include "hv/cpu_state.h"
 #include "memory/guest_memory.h"
 
@@ -69,9 +70,12 @@ public:
     virtual int fd() const = 0;
 };
 
-class Vm {
+// A Vm is also where devices send message-signalled interrupts (MsiSink::signal_msi): on
+// x86 the address names the destination local APIC(s), the data the vector and delivery
+// mode. Messages that are not interrupts the platform can deliver are dropped.
+class Vm : public MsiSink {
 public:
-    virtual ~Vm() = default;
+    ~Vm() override = default;
     // Makes all of `memory`'s regions guest RAM. `memory` must outlive the Vm.
     virtual Result<void> set_memory(const GuestMemory& memory) = 0;
     // Creates vCPU `index` of `count` (the topology the guest sees).

@@ -45,16 +45,42 @@ Result<DiskConfig> parse_disk(std::string_view text) {
             disk.read_only = value == "on";
         } else if (key == "readonly") {
             return Error::format("--disk readonly='{}' is not on or off", value);
+        } else if (key == "transport") {
+            disk.transport = FLINT_TRY(parse_transport(value, "--disk"));
         } else if (key == "id") {
             if (value.empty() || value.size() > kDiskIdMax)
                 return Error::format("--disk id='{}' must be 1 to {} characters", value, kDiskIdMax);
             disk.id = std::string(value);
         } else {
-            return Error::format("--disk option '{}' is unknown: use path=FILE[,readonly=on][,id=NAME]", item);
+            return Error::format("--disk option '{}' is unknown: use path=FILE[,readonly=on][,id=NAME][,transport=pci]", item);
         }
     }
-    if (disk.path.empty()) return Error("--disk needs a file: use path=FILE[,readonly=on][,id=NAME]");
+    if (disk.path.empty()) return Error("--disk needs a file: use path=FILE[,readonly=on][,id=NAME][,transport=pci]");
     return disk;
+}
+
+Result<VirtioTransport> parse_transport(std::string_view text, std::string_view option) {
+    if (text == "mmio") return VirtioTransport::Mmio;
+    if (text == "pci") return VirtioTransport::Pci;
+    return Error::format("{} transport='{}' is not mmio or pci", option, text);
+}
+
+Result<VirtioTransport> parse_rng(std::string_view text) {
+    if (text.empty()) return VirtioTransport::Mmio;
+    if (!text.starts_with("transport="))
+        return Error::format("--rng option '{}' is unknown: use --rng or --rng transport=pci", text);
+    return parse_transport(text.substr(10), "--rng");
+}
+
+Result<ConsoleConfig> parse_hvc0(std::string_view text, VirtioTransport* transport) {
+    constexpr std::string_view kKey = ",transport=";
+    *transport = VirtioTransport::Mmio;
+    const size_t at = text.rfind(kKey);
+    if (at != std::string_view::npos) {
+        *transport = FLINT_TRY(parse_transport(text.substr(at + kKey.size()), "--hvc0"));
+        text = text.substr(0, at);
+    }
+    return parse_console(text);
 }
 
 Result<hv::Accel> parse_accel(std::string_view text) {

@@ -19,10 +19,12 @@
 #include "devices/legacy/debug_exit.h"
 #include "devices/legacy/i8042.h"
 #include "devices/legacy/uart8250.h"
+#include "devices/pci/pci_bus.h"
 #include "devices/virtio/blk.h"
 #include "devices/virtio/console.h"
 #include "devices/virtio/mmio.h"
 #include "devices/virtio/net.h"
+#include "devices/virtio/pci.h"
 #include "devices/virtio/rng.h"
 #include "backends/raw_file.h"
 #include "backends/tap.h"
@@ -100,10 +102,14 @@ Result<void> Machine::build(const VmConfig& config) {
 
     acpi::AcpiConfig acpi_config;
     acpi_config.num_vcpus = config.cpus;
-    for (size_t i = 0; i < virtio_device_count(config); ++i) {
+    for (size_t i = 0; i < virtio_device_count(config, VirtioTransport::Mmio); ++i) {
         const VirtioSlot slot = virtio_slot(i);
         acpi_config.virtio_mmio.push_back(
             {.base = static_cast<u32>(slot.base), .size = static_cast<u32>(virtio::kMmioSize), .irq = slot.irq});
+    }
+    if (m_pci) {
+        acpi_config.pci = acpi::PciRootBridge{.window_base = static_cast<u32>(m_pci->window_base()),
+                                              .window_size = static_cast<u32>(m_pci->window_size())};
     }
     auto rsdp = acpi::write_acpi_tables(m_memory, acpi_config);
     if (!rsdp) return rsdp.error().context("writing the ACPI tables");
@@ -166,38 +172,44 @@ Result<void> Machine::add_legacy_devices() {
 }
 
 Result<void> Machine::add_virtio_devices(const VmConfig& config) {
-    std::vector<std::shared_ptr<virtio::Device>> devices;
+    std::vector<std::pair<std::shared_ptr<virtio::Device>, VirtioTransport>> devices;
     for (const DiskConfig& d : config.disks) {
         auto file = backends::RawFile::open(d.path, d.read_only ? backends::Access::ReadOnly : backends::Access::ReadWrite);
         if (!file) return file.error().context("--disk");
-        devices.push_back(std::make_shared<virtio::BlockDevice>(std::move(*file), d.id));
+        devices.emplace_back(std::make_shared<virtio::BlockDevice>(std::move(*file), d.id), d.transport);
     }
-    if (config.rng) devices.push_back(std::make_shared<virtio::RngDevice>());
-    if (config.hvc0) FLINT_TRY_VOID(add_hvc0(*config.hvc0, devices));
+    if (config.rng) devices.emplace_back(std::make_shared<virtio::RngDevice>(), config.rng_transport);
+    if (config.hvc0) devices.emplace_back(FLINT_TRY(make_hvc0(*config.hvc0)), config.hvc0_transport);
     for (size_t i = 0; i < config.nets.size(); ++i) {
         const NetConfig& net = config.nets[i];
         auto backend = FLINT_TRY(open_net_backend(net, *m_event_loop));
         virtio::MacAddress mac = net.mac.value_or(kDefaultMac);
         if (!net.mac) mac[5] = static_cast<u8>(mac[5] + i);
-        devices.push_back(std::make_shared<virtio::NetDevice>(std::move(backend), mac));
+        devices.emplace_back(std::make_shared<virtio::NetDevice>(std::move(backend), mac), net.transport);
     }
-    for (size_t i = 0; i < devices.size(); ++i) {
-        const VirtioSlot slot = virtio_slot(i);
+    auto on_guest_write = [vm = m_vm.get()](u64 gpa, u64 len) { vm->note_guest_write(gpa, len); };
+    size_t mmio_index = 0;
+    for (auto& [device, transport] : devices) {
+        if (transport == VirtioTransport::Pci) {
+            FLINT_TRY_VOID(add_pci_bus());
+            auto function = std::make_shared<virtio::PciTransport>(device, m_memory, *m_vm, on_guest_write);
+            FLINT_TRY_VOID(m_pci->add(std::move(function)));
+            continue;
+        }
+        const VirtioSlot slot = virtio_slot(mmio_index++);
         auto irq = FLINT_TRY(m_vm->edge_irq_line(slot.irq));  // edge-triggered in the DSDT
-        auto transport = std::make_shared<virtio::MmioTransport>(
-            devices[i], m_memory, std::move(irq), [vm = m_vm.get()](u64 gpa, u64 len) { vm->note_guest_write(gpa, len); });
-        FLINT_TRY_VOID(m_mmio.insert(transport, slot.base, virtio::kMmioSize));
-        m_kicks->add(transport, slot.base);
+        auto mmio = std::make_shared<virtio::MmioTransport>(device, m_memory, std::move(irq), on_guest_write);
+        FLINT_TRY_VOID(m_mmio.insert(mmio, slot.base, virtio::kMmioSize));
+        m_kicks->add(mmio, slot.base);
     }
     return ok();
 }
 
-Result<void> Machine::add_hvc0(const ConsoleConfig& config, std::vector<std::shared_ptr<virtio::Device>>& devices) {
+Result<std::shared_ptr<virtio::Device>> Machine::make_hvc0(const ConsoleConfig& config) {
     if (config.kind != ConsoleKind::Socket) {
         m_hvc0 = FLINT_TRY(Console::create(config));
-        devices.push_back(
+        return std::shared_ptr<virtio::Device>(
             std::make_shared<virtio::ConsoleDevice>([this](std::span<const u8> bytes) { m_hvc0->write(bytes); }));
-        return ok();
     }
     // Input arrives on the event loop thread; the device outlives the loop's thread.
     auto device = std::make_shared<virtio::ConsoleDevice>(
@@ -205,8 +217,14 @@ Result<void> Machine::add_hvc0(const ConsoleConfig& config, std::vector<std::sha
     m_hvc0_socket = FLINT_TRY(backends::SocketChardev::listen(
         config.path, *m_event_loop, [dev = device.get()](std::span<const u8> bytes) { dev->receive(bytes); },
         "--hvc0 socket"));
-    devices.push_back(std::move(device));
-    return ok();
+    return std::shared_ptr<virtio::Device>(std::move(device));
+}
+
+Result<void> Machine::add_pci_bus() {
+    if (m_pci) return ok();
+    m_pci = std::make_shared<pci::PciBus>(kPciWindowBase, kPciWindowSize);
+    FLINT_TRY_VOID(m_pio.insert(pci::config_ports_device(m_pci), pci::kConfigAddressPort, pci::kConfigPortCount));
+    return m_mmio.insert(pci::bar_window_device(m_pci), kPciWindowBase, kPciWindowSize);
 }
 
 void Machine::request_stop(int status) {

@@ -19,6 +19,9 @@
 
 namespace flint {
 class Uart8250;
+namespace pci {
+class PciBus;
+}
 }
 namespace flint::virtio {
 class Device;
@@ -44,7 +47,9 @@ private:
     Result<hv::CpuState> load_kernel(const VmConfig& config, std::vector<u8> kernel, std::vector<u8> initrd);
     Result<void> add_legacy_devices();
     Result<void> add_virtio_devices(const VmConfig& config);
-    Result<void> add_hvc0(const ConsoleConfig& config, std::vector<std::shared_ptr<virtio::Device>>& devices);
+    // The virtio-console's device, with its host side: a Console (none, file) or a socket.
+    Result<std::shared_ptr<virtio::Device>> make_hvc0(const ConsoleConfig& config);
+    Result<void> add_pci_bus();
     void vcpu_thread(hv::Vcpu& vcpu);
     void log_memory_usage() const;
     void log_report() const;
@@ -61,6 +66,8 @@ private:
     // Virtio queue kicks the event loop serves (kvm); goes before the loop and the Vm.
     std::unique_ptr<QueueKicks> m_kicks;
     Bus m_pio{"port I/O"};
+    // PCI bus 0, when a device uses it; the buses hold it through their devices.
+    std::shared_ptr<pci::PciBus> m_pci;
     Bus m_mmio{"MMIO"};
     std::unique_ptr<Console> m_console;
     std::unique_ptr<Console> m_hvc0;  // output of the virtio-console: none or a file

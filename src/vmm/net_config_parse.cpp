@@ -12,7 +12,8 @@ namespace {
 constexpr size_t kIfnameMax = 15;  // IFNAMSIZ less the terminating NUL
 
 constexpr const char* kNetUsage =
-    "use --net user[,hostfwd=tcp::2222-:22][,mac=52:54:00:12:34:56] or --net tap,ifname=tap0[,mac=...]";
+    "use --net user[,hostfwd=tcp::2222-:22][,mac=52:54:00:12:34:56][,transport=pci] or "
+    "--net tap,ifname=tap0[,mac=...][,transport=pci]";
 
 // Splits "a,b,c" one item at a time.
 std::string_view next_item(std::string_view& text, char sep) {
@@ -101,6 +102,8 @@ Result<NetConfig> parse_net(std::string_view text) {
             net.ifname = std::string(value);
         } else if (key == "mac") {
             net.mac = FLINT_TRY(parse_mac(value));
+        } else if (key == "transport") {
+            net.transport = FLINT_TRY(parse_transport(value, "--net"));
         } else {
             return Error::format("--net {} option '{}' is unknown: {}", kind, item, kNetUsage);
         }

@@ -12,6 +12,11 @@ namespace flint::vmm {
 
 inline constexpr u64 kVirtioMmioBase = 0xd0000000;  // in the MMIO hole, clear of the APICs
 
+// The window the BARs of PCI bus 0 live in (virtio-pci devices, transport=pci): the
+// 256 MiB below the virtio-mmio windows, in the MMIO hole.
+inline constexpr u64 kPciWindowBase = 0xc0000000;
+inline constexpr u64 kPciWindowSize = 0x10000000;
+
 struct VirtioSlot {
     u64 base;
     u8 irq;

@@ -12,6 +12,15 @@ size_t virtio_device_count(const VmConfig& config) {
     return config.disks.size() + (config.rng ? 1 : 0) + (config.hvc0 ? 1 : 0) + config.nets.size();
 }
 
+size_t virtio_device_count(const VmConfig& config, VirtioTransport transport) {
+    size_t n = 0;
+    for (const DiskConfig& d : config.disks) n += d.transport == transport;
+    n += config.rng && config.rng_transport == transport;
+    n += config.hvc0 && config.hvc0_transport == transport;
+    for (const NetConfig& net : config.nets) n += net.transport == transport;
+    return n;
+}
+
 Result<void> validate(const VmConfig& config) {
     if (config.kernel.empty()) return Error("no kernel given: pass --kernel PATH (a Linux bzImage)");
     if (config.memory < kMinMemory || config.memory > kMaxMemory)
@@ -25,10 +34,14 @@ Result<void> validate(const VmConfig& config) {
                      "(--hvc0 takes socket:PATH)");
     if (config.console.kind == ConsoleKind::File && config.console.path.empty())
         return Error("--console file: needs a path, as in --console file:/tmp/console.log");
-    const size_t virtio = virtio_device_count(config);
-    if (virtio > kMaxVirtioDevices)
-        return Error::format("{} virtio devices asked for (--disk, --rng, --hvc0, --net): at most {} are supported",
-                             virtio, kMaxVirtioDevices);
+    const size_t mmio = virtio_device_count(config, VirtioTransport::Mmio);
+    if (mmio > kMaxVirtioDevices)
+        return Error::format("{} virtio-mmio devices asked for (--disk, --rng, --hvc0, --net): at most {} are "
+                             "supported; put the others on PCI with transport=pci",
+                             mmio, kMaxVirtioDevices);
+    const size_t pci = virtio_device_count(config, VirtioTransport::Pci);
+    if (pci > kMaxVirtioPciDevices)
+        return Error::format("{} virtio-pci devices asked for: PCI bus 0 has {} free slots", pci, kMaxVirtioPciDevices);
     if (config.hvc0 && config.hvc0->kind == ConsoleKind::Stdio)
         return Error("--hvc0 stdio: stdio is the serial console's; give none, file:PATH or socket:PATH");
     if (config.hvc0 && config.hvc0->kind == ConsoleKind::File && config.hvc0->path.empty())

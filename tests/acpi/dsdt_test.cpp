@@ -111,5 +111,27 @@ TEST(AcpiDsdtBuild, VirtioMmio_DeclaresLnro0005WithWindowAndIrq) {
     EXPECT_FALSE(build_dsdt(cfg));
 }
 
+TEST(AcpiDsdtBuild, PciRootBridge_DeclaresPnp0a03WithBusPortsAndWindow) {
+    AcpiConfig cfg;
+    auto without = build_dsdt(cfg);
+    ASSERT_TRUE(without);
+    EXPECT_EQ(count(*without, {'P', 'C', 'I', '0'}), 0u);
+    cfg.pci = PciRootBridge{.window_base = 0xc0000000, .window_size = 0x10000000};
+    auto dsdt = build_dsdt(cfg);
+    ASSERT_TRUE(dsdt);
+    EXPECT_EQ(byte_sum(*dsdt), 0);
+    EXPECT_EQ(count(*dsdt, {'P', 'C', 'I', '0'}), 1u);
+    // Name (_HID, EisaId ("PNP0A03")): a DWord, 0x030AD041.
+    EXPECT_EQ(count(*dsdt, {'_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0a, 0x03}), 1u);
+    // WordBusNumber: bus 0 to 0, one bus.
+    EXPECT_EQ(count(*dsdt, {0x88, 0x0d, 0x00, 0x02, 0x0c, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x00}), 1u);
+    // IO (Decode16, 0xCF8, 0xCF8, 1, 8)
+    EXPECT_EQ(count(*dsdt, {0x47, 0x01, 0xf8, 0x0c, 0xf8, 0x0c, 0x01, 0x08}), 1u);
+    // DWordMemory: 0xC0000000 to 0xCFFFFFFF, length 0x10000000.
+    EXPECT_EQ(count(*dsdt, {0x87, 0x17, 0x00, 0x00, 0x0c, 0x01, 0, 0, 0, 0, 0x00, 0x00, 0x00, 0xc0, 0xff, 0xff,
+                            0xff, 0xcf, 0, 0, 0, 0, 0x00, 0x00, 0x00, 0x10}),
+              1u);
+}
+
 }  // namespace
 }  // namespace flint::acpi::testing

@@ -50,6 +50,10 @@ expect "bad hostfwd" "--net hostfwd=tcp::22" -- run --kernel "$tmp/random.bin" -
 expect "bad hostfwd port" "not a port number" -- run --kernel "$tmp/random.bin" --net user,hostfwd=tcp::99999-:22
 expect "bad mac" "--net mac=" -- run --kernel "$tmp/random.bin" --net user,mac=zz:54:00:12:34:56
 expect "tap without ifname" "--net tap needs an interface" -- run --kernel "$tmp/random.bin" --net tap
+expect "bad disk transport" "--disk transport='isa' is not mmio or pci" -- run --kernel "$tmp/random.bin" --disk path=x,transport=isa
+expect "bad rng transport" "--rng transport='usb' is not mmio or pci" -- run --kernel "$tmp/random.bin" --rng transport=usb
+expect "bad net transport" "--net transport" -- run --kernel "$tmp/random.bin" --net user,transport=
+expect "bad hvc0 transport" "--hvc0 transport" -- run --kernel "$tmp/random.bin" --hvc0 none,transport=pcie
 expect "tap name too long" "--net tap,ifname=" -- run --kernel "$tmp/random.bin" --net tap,ifname=a-very-long-tap-name
 
 # flint bench: refused before anything boots.

@@ -44,6 +44,7 @@ public:
         return std::unique_ptr<Vcpu>(std::make_unique<StuckVcpu>());
     }
     Result<std::shared_ptr<IrqLine>> irq_line(u32) override { return Error("no interrupt lines"); }
+    void signal_msi(u64, u32) override {}
 };
 
 class StuckHypervisor final : public Hypervisor {

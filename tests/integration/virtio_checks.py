@@ -5,9 +5,11 @@ The guest gets two virtio-blk disks and a virtio-rng device:
        file the host can predict (256 KiB of one repeated line) and a random one whose
        checksum the guest reports, syncs and unmounts. After power-off the host reads both back with debugfs and checks
        the file system with e2fsck.
-  vdb  1 MiB of random bytes, readonly=on, id flint-ro: the guest sees it read-only, a
-       write fails, a read matches the host's checksum, and the image is unchanged after.
-  rng  /dev/hwrng is served by virtio_rng and returns fresh bytes.
+  vdb  1 MiB of random bytes, readonly=on, id flint-ro, on virtio-pci (transport=pci): the
+       guest sees it read-only, a write fails, a read matches the host's checksum, and
+       the image is unchanged after. Its parent is a PCI function of vendor 0x1af4 bound
+       to virtio-pci whose interrupts are MSI-X, and its request vector counted some.
+  rng  /dev/hwrng is served by virtio_rng and returns fresh bytes; on virtio-pci too.
   hvc0 the virtio-console on a Unix socket (--hvc0 socket:PATH): a line the guest writes
        to /dev/hvc0 reaches the host's client, and a line the host sends is what the
        guest reads from it.
@@ -90,7 +92,8 @@ class VirtioChecks:
 
     def flint_args(self):
         return ["--disk", f"path={self.data},id=flint-data",
-                "--disk", f"path={self.ro},readonly=on,id=flint-ro", "--rng", "--hvc0", f"socket:{self.hvc0}",
+                "--disk", f"path={self.ro},readonly=on,id=flint-ro,transport=pci", "--rng", "transport=pci",
+                "--hvc0", f"socket:{self.hvc0}",
                 "--net", f"user,hostfwd=tcp:127.0.0.1:{self.fwd_port}-:80"]
 
     def run_in_guest(self, run):
@@ -113,6 +116,7 @@ class VirtioChecks:
         if m.group(1) == b"0":
             raise SystemExit("soft-linux: FAIL a write to the read-only disk vdb succeeded")
         run("md5sum /dev/vdb", re.escape(self.ro_md5.encode()), "read the whole read-only disk")
+        self.run_pci(run)
         run("cat /sys/class/misc/hw_random/rng_current", rb"virtio_rng\.\d+", "hwrng is virtio-rng")
         m = run("for i in 1 2; do dd if=/dev/hwrng bs=64 count=1 2>/dev/null | md5sum; done",
                 rb"([0-9a-f]{32})\s+-\r?\n([0-9a-f]{32})\s+-", "read /dev/hwrng twice")
@@ -141,6 +145,23 @@ class VirtioChecks:
         run("read -r line <&3 && echo HVC0-GOT-$line && exec 3<&-", rb"HVC0-GOT-flint-host-line-54",
             "read the host's line from /dev/hvc0")
         self.hvc0_client.close()
+
+    def run_pci(self, run):
+        # vdb's virtio device sits on a PCI function: its vendor, the driver bound to it and
+        # the kind of its message-signalled interrupts (sysfs msi_irqs: "msi" or "msix").
+        run("d=$(readlink -f /sys/block/vdb/device/..); echo PCI-$(cat $d/vendor)-$(basename $(readlink $d/driver))"
+            "-$(cat $d/msi_irqs/* | sort -u | tr '\\n' +)",
+            rb"PCI-0x1af4-virtio-pci-msix\+\r?\n", "vdb is a virtio-pci function with MSI-X interrupts")
+        run("grep -c 0x1af4 /sys/bus/pci/devices/*/vendor | grep -c :1", rb"\n2\r?\n",
+            "two virtio functions on PCI (vdb and the rng)")
+        # Linux 6.1 names MSI and MSI-X vectors PCI-MSI in /proc/interrupts; msi_irqs said
+        # which. Both devices have a config vector and one per queue, and vdb's queue took
+        # the interrupts of the reads above.
+        m = run("awk '/PCI-MSI/ && /virtio/ {n++; s+=$2+$3} END {print \"MSI-LINES-\" n \"-COUNT-\" s}' "
+                "/proc/interrupts", rb"MSI-LINES-(\d+)-COUNT-(\d+)\r?\n", "virtio interrupts in /proc/interrupts")
+        if int(m.group(1)) < 4 or int(m.group(2)) == 0:
+            raise SystemExit(f"soft-linux: FAIL /proc/interrupts shows {m.group(1)} virtio MSI vectors with "
+                             f"{m.group(2)} interrupts; want at least 4 vectors that took some")
 
     def run_net(self, run):
         run("udhcpc -i eth0 -n -q -t 10 -T 3 >/dev/null 2>&1; echo DHCP-STATUS-$?", rb"DHCP-STATUS-0",

@@ -145,3 +145,53 @@ TEST(ConfigValidate, TooManyNics_Rejected) {
 
 }  // namespace
 }  // namespace flint::vmm
+
+namespace flint::vmm {
+namespace {
+
+TEST(ConfigParse, Transport_KeyOnEveryVirtioOption) {
+    EXPECT_EQ(parse_disk("path=x")->transport, VirtioTransport::Mmio);
+    EXPECT_EQ(parse_disk("path=x,transport=pci")->transport, VirtioTransport::Pci);
+    EXPECT_EQ(parse_disk("x,transport=mmio")->transport, VirtioTransport::Mmio);
+    EXPECT_EQ(parse_net("user,transport=pci")->transport, VirtioTransport::Pci);
+    EXPECT_EQ(*parse_rng(""), VirtioTransport::Mmio);
+    EXPECT_EQ(*parse_rng("transport=pci"), VirtioTransport::Pci);
+    VirtioTransport t = VirtioTransport::Pci;
+    EXPECT_EQ(parse_hvc0("none", &t)->kind, ConsoleKind::None);
+    EXPECT_EQ(t, VirtioTransport::Mmio);
+    auto file = parse_hvc0("file:/tmp/a,b.log,transport=pci", &t);
+    ASSERT_TRUE(file);
+    EXPECT_EQ(file->path, "/tmp/a,b.log");
+    EXPECT_EQ(t, VirtioTransport::Pci);
+}
+
+TEST(ConfigParse, TransportGarbage_RejectedWithOneLine) {
+    for (auto r : {parse_disk("path=x,transport=isa").error(), parse_net("user,transport=").error(),
+                   parse_rng("transport=PCI").error(), parse_rng("pci").error()}) {
+        EXPECT_EQ(r.message().find('\n'), std::string::npos);
+        EXPECT_NE(r.message().find("transport"), std::string::npos) << r.message();
+    }
+    VirtioTransport t;
+    EXPECT_FALSE(parse_hvc0("none,transport=usb", &t));
+}
+
+TEST(ConfigValidate, PciDevices_DoNotCountAgainstTheMmioLimit) {
+    VmConfig c;
+    c.kernel = "k";
+    DiskConfig disk;
+    disk.path = "x";
+    c.disks.resize(kMaxVirtioDevices, disk);
+    c.rng = true;
+    EXPECT_FALSE(validate(c));
+    c.rng_transport = VirtioTransport::Pci;
+    EXPECT_TRUE(validate(c));
+    NetConfig net;
+    net.transport = VirtioTransport::Pci;
+    c.nets.resize(kMaxVirtioPciDevices - 1, net);
+    EXPECT_TRUE(validate(c));
+    c.nets.push_back(net);
+    EXPECT_FALSE(validate(c));
+}
+
+}  // namespace
+}  // namespace flint::vmm

@@ -38,6 +38,7 @@ public:
     Result<void> set_memory(const GuestMemory&) override { return ok(); }
     Result<std::unique_ptr<hv::Vcpu>> create_vcpu(u32, u32) override { return Error("no vCPUs"); }
     Result<std::shared_ptr<IrqLine>> irq_line(u32) override { return Error("no interrupt lines"); }
+    void signal_msi(u64, u32) override {}
     Result<std::unique_ptr<hv::IoEvent>> mmio_write_event(u64 gpa, u32 size, u64 value) override {
         asked.emplace_back(gpa, size, value);
         if (m_offer == Offer::Failure) return Error("KVM_IOEVENTFD: Invalid argument");

@@ -1,5 +1,5 @@
 #pragma once
-// A virtio device as its transport (virtio-mmio today, virtio-pci later) sees it, and the
+// A virtio device as its transport (virtio-mmio or virtio-pci) sees it, and the
 // transport as the device sees it. A device knows its feature bits, its configuration
 // space and how to serve its queues; the transport owns the queues, the status and
 // feature negotiation and the interrupt, so a device never learns which transport or

@@ -1,5 +1,6 @@
 #include "hv/kvm/kvm_vm.h"
 
+#include <cstring>
 #include <memory>
 
 #include "base/log.h"
@@ -103,6 +104,17 @@ Result<std::shared_ptr<IrqLine>> KvmVm::edge_irq_line(u32 gsi) {
 
 Result<std::unique_ptr<IoEvent>> KvmVm::mmio_write_event(u64 gpa, u32 size, u64 value) {
     return KvmIoEvent::create(m_vm.get(), gpa, size, value);
+}
+
+// KVM_SIGNAL_MSI hands the message to the in-kernel local APICs (it returns 0 when the
+// guest masked it there, which is not an error).
+void KvmVm::signal_msi(u64 address, u32 data) {
+    kvm_msi msi{};
+    msi.address_lo = static_cast<u32>(address);
+    msi.address_hi = static_cast<u32>(address >> 32);
+    msi.data = data;
+    if (xioctl(m_vm.get(), KVM_SIGNAL_MSI, &msi) < 0 && !m_msi_warned.exchange(true))
+        spdlog::warn("KVM_SIGNAL_MSI to {:#x} failed: {}", address, std::strerror(errno));
 }
 
 }  // namespace flint::hv::kvm

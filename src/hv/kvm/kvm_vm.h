@@ -1,6 +1,7 @@
 #pragma once
 #include <linux/kvm.h>
 
+#include <atomic>
 #include <vector>
 
 #include "base/unique_fd.h"
@@ -17,6 +18,7 @@ public:
     Result<std::shared_ptr<IrqLine>> irq_line(u32 gsi) override;
     Result<std::shared_ptr<IrqLine>> edge_irq_line(u32 gsi) override;
     Result<std::unique_ptr<IoEvent>> mmio_write_event(u64 gpa, u32 size, u64 value) override;
+    void signal_msi(u64 address, u32 data) override;
 
 private:
     KvmVm(UniqueFd vm, int vcpu_mmap_size, std::vector<kvm_cpuid_entry2> cpuid)
@@ -27,6 +29,7 @@ private:
     std::vector<kvm_cpuid_entry2> m_supported_cpuid;
     u32 m_next_slot = 0;
     bool m_irqfd_warned = false;
+    std::atomic<bool> m_msi_warned{false};
 };
 
 }  // namespace flint::hv::kvm

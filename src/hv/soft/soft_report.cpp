@@ -64,6 +64,8 @@ void SoftVm::log_report() const {
         pins += fmt::format(" {}:{:#x}{}", pin, e & 0xff, (e & ioapic::kRemoteIrr) ? "(remote IRR)" : "");
     }
     spdlog::warn("report: IOAPIC unmasked pins (pin:vector):{}", pins.empty() ? " none" : pins);
+    spdlog::warn("report: APIC bus messages no APIC took: {}; MSIs dropped as not interrupts: {}",
+                 m_apic_bus.undelivered(), m_dropped_msis.load(std::memory_order_relaxed));
 }
 
 }  // namespace flint::soft

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "base/log.h"
 #include "hv/soft/ioapic_regs.h"
+#include "hv/soft/msi.h"
 #include "hv/soft/pic8259_pair.h"
 #include "hv/soft/soft_vcpu.h"
 #include "x86/cpu.h"
@@ -119,6 +121,18 @@ Result<std::shared_ptr<IrqLine>> SoftVm::irq_line(u32 gsi) {
     if (!line) return Error::format("GSI {} is beyond the IOAPIC's {} pins", gsi, kIrqLines);
     // The chip owns its lines and the VMM keeps the Vm alive longer than its devices.
     return std::shared_ptr<IrqLine>(line, [](IrqLine*) {});
+}
+
+void SoftVm::signal_msi(u64 address, u32 data) {
+    const std::optional<InterruptMessage> msg = decode_msi(address, data);
+    if (msg) {
+        m_apic_bus.deliver(*msg);
+        return;
+    }
+    m_dropped_msis.fetch_add(1, std::memory_order_relaxed);
+    if (!m_msi_warned.exchange(true))
+        spdlog::warn("soft: dropped an MSI the APICs cannot take (address {:#x}, data {:#x}); logged once", address,
+                     data);
 }
 
 void SoftVm::kick_all() {

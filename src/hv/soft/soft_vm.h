@@ -37,6 +37,7 @@ public:
     Result<void> set_memory(const GuestMemory& memory) override;
     Result<std::unique_ptr<hv::Vcpu>> create_vcpu(u32 index, u32 count) override;
     Result<std::shared_ptr<IrqLine>> irq_line(u32 gsi) override;
+    void signal_msi(u64 address, u32 data) override;
     void attach_io(const Bus* pio, const Bus* mmio) override;
     void note_guest_write(u64 gpa, u64 len) override;
     void log_report() const override;  // soft_report.cpp
@@ -84,6 +85,8 @@ private:
     std::unique_ptr<std::atomic<u8>[]> m_code_pages;
     u64 m_code_page_count = 0;
     std::vector<SoftVcpu*> m_vcpus;
+    std::atomic<u64> m_dropped_msis{0};
+    std::atomic<bool> m_msi_warned{false};
 };
 
 }  // namespace flint::soft
