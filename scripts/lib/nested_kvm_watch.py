@@ -157,6 +157,30 @@ def l1_command(a, append):
             "-nographic", "-no-reboot", "-kernel", a.kernel, "-initrd", a.initrd, "-append", append]
 
 
+def start_l1(a, append):
+    """Starts QEMU on L1, its console logged to a.log. Returns (proc, console, log, start)."""
+    cmd = l1_command(a, append)
+    log = open(a.log, "wb")
+    log.write(("# " + " ".join(cmd) + "\n").encode())
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    return proc, Console(proc, log, a.echo), log, t0
+
+
+def pump_l1(con, t0, timeout):
+    """Reads L1's console for up to 0.5 s. Returns (alive, failure): failure says that the
+    time ran out or what L1 reported with L1-FAIL, else None."""
+    left = t0 + timeout - time.monotonic()
+    if left <= 0:
+        return True, f"timed out after {timeout} s"
+    alive = con.pump(min(0.5, left))
+    m = FAIL_RE.search(con.buf)
+    if m:
+        return alive, f"L1 reported: {m.group(1).decode(errors='replace').strip()}"
+    return alive, None
+
+
 def stop_l1(proc, con, grace):
     """Gives L1 `grace` seconds to power itself off, reading its console, then kills QEMU."""
     end = time.monotonic() + grace
@@ -203,29 +227,17 @@ def unpack_bench_out(text, out_dir):
 def run_flint_bench(a, append):
     """bench/kvm-bench: `flint bench` runs in L1; its progress goes to stderr, its table to
     stdout, and its --out directory into a.flint_bench_out here."""
-    cmd = l1_command(a, append)
-    log = open(a.log, "wb")
-    log.write(("# " + " ".join(cmd) + "\n").encode())
     load_start = os.getloadavg()[0]
     say(f"booting L1 under QEMU TCG to run flint bench on its /dev/kvm; timeout {a.timeout} s; "
         f"host load average {load_start:.2f}; log: {a.log}")
-    t0 = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    con = Console(proc, log, a.echo)
+    proc, con, log, t0 = start_l1(a, append)
     failure = None
     said = 0           # buffer offset of the first console line not yet passed on
     started = False
     try:
         while True:
-            left = t0 + a.timeout - time.monotonic()
-            if left <= 0:
-                failure = f"timed out after {a.timeout} s"
-                break
-            alive = con.pump(min(0.5, left))
-            m = FAIL_RE.search(con.buf)
-            if m:
-                failure = f"L1 reported: {m.group(1).decode(errors='replace').strip()}"
+            alive, failure = pump_l1(con, t0, a.timeout)
+            if failure:
                 break
             # Whole lines from L1-FLINT-BENCH-START on: flint bench's own lines go to
             # stderr as they come, its table to stdout.
@@ -282,15 +294,9 @@ def run_flint_bench(a, append):
 def run_bench(a, append):
     """bench/kvm-boot: L1 boots L2 a.bench times with each VMM and prints BENCH lines."""
     append += f" l1.bench={a.bench}" + (" l1.bench.disk" if a.bench_disk else "")
-    cmd = l1_command(a, append)
-    log = open(a.log, "wb")
-    log.write(("# " + " ".join(cmd) + "\n").encode())
     say(f"bench: booting L1 under QEMU TCG, {a.bench} boots each of {a.runner_name} and qemu; "
         f"timeout {a.timeout} s; log: {a.log}")
-    t0 = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    con = Console(proc, log, a.echo)
+    proc, con, log, t0 = start_l1(a, append)
     results = []
     bench_pos = 0      # buffer offset past the last BENCH line read
     mark_pos = 0       # same for BOOT-TIMER marks
@@ -300,14 +306,10 @@ def run_bench(a, append):
     done = False
     try:
         while True:
-            left = t0 + a.timeout - time.monotonic()
-            if left <= 0:
-                failure = f"timed out after {a.timeout} s with {len(results)} of {2 * a.bench} boots done"
-                break
-            alive = con.pump(min(0.5, left))
-            m = FAIL_RE.search(con.buf)
-            if m:
-                failure = f"L1 reported: {m.group(1).decode(errors='replace').strip()}"
+            alive, failure = pump_l1(con, t0, a.timeout)
+            if failure:
+                if failure.startswith("timed out"):
+                    failure += f" with {len(results)} of {2 * a.bench} boots done"
                 break
             if not kvm_said and b"L1-KVM-READY" in con.buf:
                 kvm_said = True
