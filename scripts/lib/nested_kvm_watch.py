@@ -157,6 +157,16 @@ def l1_command(a, append):
             "-nographic", "-no-reboot", "-kernel", a.kernel, "-initrd", a.initrd, "-append", append]
 
 
+def say_last_lines(buf):
+    """The last lines of L1's console, for a failure message."""
+    text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", buf).decode(errors="replace")
+    lines = [ln.strip() for ln in text.replace("\r", "\n").split("\n") if ln.strip()]
+    if lines:
+        say("last console lines:")
+        for ln in lines[-6:]:
+            print(f"    {ln[:200]}", file=sys.stderr)
+
+
 def start_l1(a, append):
     """Starts QEMU on L1, its console logged to a.log. Returns (proc, console, log, start)."""
     cmd = l1_command(a, append)
@@ -282,6 +292,7 @@ def run_flint_bench(a, append):
         failure = f"flint bench exited with status {m.group(1).decode() or '?'} in L1"
     if failure:
         say(f"FAIL: {failure}")
+        say_last_lines(con.buf[:out.start()] if out else con.buf)
         say(f"console log: {a.log}")
         return 1
     if a.keep_log:
@@ -643,12 +654,7 @@ def main():
     summary = ", ".join(f"{n} {t:.1f} s" for n, t in timings)
     if failure:
         say(f"FAIL: {failure}")
-        text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", con.buf).decode(errors="replace")
-        lines = [ln.strip() for ln in text.replace("\r", "\n").split("\n") if ln.strip()]
-        if lines:
-            say("last console lines:")
-            for ln in lines[-6:]:
-                print(f"    {ln[:200]}", file=sys.stderr)
+        say_last_lines(con.buf)
         if summary:
             say(f"timeline: {summary}")
         say(f"console log: {a.log}")
