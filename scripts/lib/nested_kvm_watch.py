@@ -191,6 +191,37 @@ def pump_l1(con, t0, timeout):
     return alive, None
 
 
+class StallWatch:
+    """Notices an L1 that froze: under nested SVM, QEMU TCG has been seen to leave L1's vCPU
+    halted for good, the process then using no CPU at all. While the bench modes run a
+    guest, L1 is never idle that long."""
+
+    def __init__(self, proc, limit=180):
+        self.pid = proc.pid
+        self.limit = limit
+        self.cpu = None
+        self.since = time.monotonic()
+
+    def _cpu_ticks(self):
+        try:
+            with open(f"/proc/{self.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return int(fields[11]) + int(fields[12])   # utime + stime
+        except (OSError, IndexError, ValueError):
+            return None
+
+    def check(self):
+        """Why L1 counts as frozen, or None."""
+        now, cpu = time.monotonic(), self._cpu_ticks()
+        if cpu is None or cpu != self.cpu:
+            self.cpu, self.since = cpu, now
+            return None
+        if now - self.since < self.limit:
+            return None
+        return (f"L1 froze: QEMU used no CPU for {self.limit} s (its vCPU halted; seen now and then "
+                f"with nested SVM under TCG); run again")
+
+
 def stop_l1(proc, con, grace):
     """Gives L1 `grace` seconds to power itself off, reading its console, then kills QEMU."""
     end = time.monotonic() + grace
@@ -241,12 +272,14 @@ def run_flint_bench(a, append):
     say(f"booting L1 under QEMU TCG to run flint bench on its /dev/kvm; timeout {a.timeout} s; "
         f"host load average {load_start:.2f}; log: {a.log}")
     proc, con, log, t0 = start_l1(a, append)
+    stall = StallWatch(proc)
     failure = None
     said = 0           # buffer offset of the first console line not yet passed on
     started = False
     try:
         while True:
             alive, failure = pump_l1(con, t0, a.timeout)
+            failure = failure or stall.check()
             if failure:
                 break
             # Whole lines from L1-FLINT-BENCH-START on: flint bench's own lines go to
@@ -308,6 +341,7 @@ def run_bench(a, append):
     say(f"bench: booting L1 under QEMU TCG, {a.bench} boots each of {a.runner_name} and qemu; "
         f"timeout {a.timeout} s; log: {a.log}")
     proc, con, log, t0 = start_l1(a, append)
+    stall = StallWatch(proc)
     results = []
     bench_pos = 0      # buffer offset past the last BENCH line read
     mark_pos = 0       # same for BOOT-TIMER marks
@@ -318,6 +352,7 @@ def run_bench(a, append):
     try:
         while True:
             alive, failure = pump_l1(con, t0, a.timeout)
+            failure = failure or stall.check()
             if failure:
                 if failure.startswith("timed out"):
                     failure += f" with {len(results)} of {2 * a.bench} boots done"
