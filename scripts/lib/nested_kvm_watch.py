@@ -5,13 +5,17 @@ Not meant to be run by hand (scripts/nested-kvm builds the L1 image and passes t
 but --help lists the options. Exit status: 0 pass, 1 fail or timeout, 2 usage error.
 """
 import argparse
+import base64
+import binascii
 import hashlib
+import io
 import os
 import re
 import select
 import signal
 import subprocess
 import sys
+import tarfile
 import time
 
 PROG = "nested-kvm"
@@ -147,19 +151,197 @@ def report_disk_bench(buf, runner_name):
     return None
 
 
-def run_bench(a, append):
-    """bench/kvm-boot: L1 boots L2 a.bench times with each VMM and prints BENCH lines."""
-    append += f" l1.bench={a.bench}" + (" l1.bench.disk" if a.bench_disk else "")
-    cmd = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-m", "2G", "-smp", "1",
-           "-nographic", "-no-reboot", "-kernel", a.kernel, "-initrd", a.initrd, "-append", append]
+def l1_command(a, append):
+    """The QEMU TCG command line that boots L1."""
+    return ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-m", "2G", "-smp", "1",
+            "-nographic", "-no-reboot", "-kernel", a.kernel, "-initrd", a.initrd, "-append", append]
+
+
+def say_last_lines(buf):
+    """The last lines of L1's console, for a failure message."""
+    text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", buf).decode(errors="replace")
+    lines = [ln.strip() for ln in text.replace("\r", "\n").split("\n") if ln.strip()]
+    if lines:
+        say("last console lines:")
+        for ln in lines[-6:]:
+            print(f"    {ln[:200]}", file=sys.stderr)
+
+
+def start_l1(a, append):
+    """Starts QEMU on L1, its console logged to a.log. Returns (proc, console, log, start)."""
+    cmd = l1_command(a, append)
     log = open(a.log, "wb")
     log.write(("# " + " ".join(cmd) + "\n").encode())
-    say(f"bench: booting L1 under QEMU TCG, {a.bench} boots each of {a.runner_name} and qemu; "
-        f"timeout {a.timeout} s; log: {a.log}")
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True)
-    con = Console(proc, log, a.echo)
+    return proc, Console(proc, log, a.echo), log, t0
+
+
+def pump_l1(con, t0, timeout):
+    """Reads L1's console for up to 0.5 s. Returns (alive, failure): failure says that the
+    time ran out or what L1 reported with L1-FAIL, else None."""
+    left = t0 + timeout - time.monotonic()
+    if left <= 0:
+        return True, f"timed out after {timeout} s"
+    alive = con.pump(min(0.5, left))
+    m = FAIL_RE.search(con.buf)
+    if m:
+        return alive, f"L1 reported: {m.group(1).decode(errors='replace').strip()}"
+    return alive, None
+
+
+class StallWatch:
+    """Notices an L1 that froze: under nested SVM, QEMU TCG has been seen to leave L1's vCPU
+    halted for good, the process then using no CPU at all. While the bench modes run a
+    guest, L1 is never idle that long."""
+
+    def __init__(self, proc, limit=180):
+        self.pid = proc.pid
+        self.limit = limit
+        self.cpu = None
+        self.since = time.monotonic()
+
+    def _cpu_ticks(self):
+        try:
+            with open(f"/proc/{self.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return int(fields[11]) + int(fields[12])   # utime + stime
+        except (OSError, IndexError, ValueError):
+            return None
+
+    def check(self):
+        """Why L1 counts as frozen, or None."""
+        now, cpu = time.monotonic(), self._cpu_ticks()
+        if cpu is None or cpu != self.cpu:
+            self.cpu, self.since = cpu, now
+            return None
+        if now - self.since < self.limit:
+            return None
+        return (f"L1 froze: QEMU used no CPU for {self.limit} s (its vCPU halted; seen now and then "
+                f"with nested SVM under TCG); run again")
+
+
+def stop_l1(proc, con, grace):
+    """Gives L1 `grace` seconds to power itself off, reading its console, then kills QEMU."""
+    end = time.monotonic() + grace
+    while proc.poll() is None and time.monotonic() < end:
+        con.pump(0.2)
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+    while con.pump(0):
+        pass
+
+
+FB_START_RE = re.compile(rb"^L1-FLINT-BENCH-START ([^\r\n]*)\r?\n", re.M)
+FB_EXIT_RE = re.compile(rb"^L1-FLINT-BENCH-EXIT=(\d*)", re.M)
+FB_OUT_RE = re.compile(rb"^L1-BENCH-OUT-BEGIN\r?\n(.*?)^L1-BENCH-OUT-END", re.M | re.S)
+
+
+def unpack_bench_out(text, out_dir):
+    """Writes the base64 tar.gz L1 printed into out_dir: regular files and directories only,
+    each inside out_dir. Returns the names written."""
+    data = base64.b64decode(b"".join(text.split()), validate=True)
+    names = []
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+        for member in tar.getmembers():
+            name = os.path.normpath(member.name)
+            if name == ".":
+                continue
+            if name.startswith(("/", "..")) or not (member.isfile() or member.isdir()):
+                raise ValueError(f"unexpected entry {member.name!r} in L1's output")
+            dest = os.path.join(out_dir, name)
+            if member.isdir():
+                os.makedirs(dest, exist_ok=True)
+                continue
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            with open(dest, "wb") as f:
+                f.write(tar.extractfile(member).read())
+            names.append(name)
+    return names
+
+
+def run_flint_bench(a, append):
+    """bench/kvm-bench: `flint bench` runs in L1; its progress goes to stderr, its table to
+    stdout, and its --out directory into a.flint_bench_out here."""
+    load_start = os.getloadavg()[0]
+    say(f"booting L1 under QEMU TCG to run flint bench on its /dev/kvm; timeout {a.timeout} s; "
+        f"host load average {load_start:.2f}; log: {a.log}")
+    proc, con, log, t0 = start_l1(a, append)
+    stall = StallWatch(proc)
+    failure = None
+    said = 0           # buffer offset of the first console line not yet passed on
+    started = False
+    try:
+        while True:
+            alive, failure = pump_l1(con, t0, a.timeout)
+            failure = failure or stall.check()
+            if failure:
+                break
+            # Whole lines from L1-FLINT-BENCH-START on: flint bench's own lines go to
+            # stderr as they come, its table to stdout.
+            if not started:
+                m = FB_START_RE.search(con.buf)
+                if m:
+                    started = True
+                    said = m.end()
+                    say(f"[{time.monotonic() - t0:6.1f} s] L1: {m.group(1).decode(errors='replace')}")
+            while started and not FB_EXIT_RE.match(con.buf, said):
+                nl = con.buf.find(b"\n", said)
+                if nl < 0:
+                    break
+                line = con.buf[said:nl].decode(errors="replace").rstrip("\r")
+                said = nl + 1
+                if line.startswith("flint bench:"):
+                    say(f"[{time.monotonic() - t0:6.1f} s] {line}")
+                else:
+                    print(line, flush=True)
+            if FB_OUT_RE.search(con.buf, said) or not alive:
+                break
+    finally:
+        stop_l1(proc, con, 0 if failure else 10)
+        log.close()
+
+    say(f"host load average {load_start:.2f} at the start, {os.getloadavg()[0]:.2f} at the end "
+        f"({time.monotonic() - t0:.0f} s)")
+    m = FB_EXIT_RE.search(con.buf)
+    if failure is None and not m:
+        failure = f"QEMU exited (status {proc.returncode}) before flint bench finished"
+    out = FB_OUT_RE.search(con.buf)
+    if out:
+        os.makedirs(a.flint_bench_out, exist_ok=True)
+        try:
+            names = unpack_bench_out(out.group(1), a.flint_bench_out)
+            say(f"wrote {', '.join(sorted(names))} to {a.flint_bench_out}")
+        except (ValueError, tarfile.TarError, OSError, binascii.Error) as e:
+            failure = failure or f"cannot unpack flint bench's output from the console: {e}"
+    elif failure is None:
+        failure = "L1 sent no output directory back (no L1-BENCH-OUT-BEGIN)"
+    if failure is None and m.group(1) != b"0":
+        failure = f"flint bench exited with status {m.group(1).decode() or '?'} in L1"
+    if failure:
+        say(f"FAIL: {failure}")
+        say_last_lines(con.buf[:out.start()] if out else con.buf)
+        say(f"console log: {a.log}")
+        return 1
+    if a.keep_log:
+        say(f"console log: {a.log}")
+    else:
+        os.unlink(a.log)
+    return 0
+
+
+def run_bench(a, append):
+    """bench/kvm-boot: L1 boots L2 a.bench times with each VMM and prints BENCH lines."""
+    append += f" l1.bench={a.bench}" + (" l1.bench.disk" if a.bench_disk else "")
+    say(f"bench: booting L1 under QEMU TCG, {a.bench} boots each of {a.runner_name} and qemu; "
+        f"timeout {a.timeout} s; log: {a.log}")
+    proc, con, log, t0 = start_l1(a, append)
+    stall = StallWatch(proc)
     results = []
     bench_pos = 0      # buffer offset past the last BENCH line read
     mark_pos = 0       # same for BOOT-TIMER marks
@@ -169,14 +351,11 @@ def run_bench(a, append):
     done = False
     try:
         while True:
-            left = t0 + a.timeout - time.monotonic()
-            if left <= 0:
-                failure = f"timed out after {a.timeout} s with {len(results)} of {2 * a.bench} boots done"
-                break
-            alive = con.pump(min(0.5, left))
-            m = FAIL_RE.search(con.buf)
-            if m:
-                failure = f"L1 reported: {m.group(1).decode(errors='replace').strip()}"
+            alive, failure = pump_l1(con, t0, a.timeout)
+            failure = failure or stall.check()
+            if failure:
+                if failure.startswith("timed out"):
+                    failure += f" with {len(results)} of {2 * a.bench} boots done"
                 break
             if not kvm_said and b"L1-KVM-READY" in con.buf:
                 kvm_said = True
@@ -206,15 +385,7 @@ def run_bench(a, append):
                 failure = f"QEMU exited (status {proc.poll()}) before L1-BENCH-DONE"
                 break
     finally:
-        end = time.monotonic() + (10 if done else 0)
-        while proc.poll() is None and time.monotonic() < end:
-            con.pump(0.2)
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.wait()
+        stop_l1(proc, con, 10 if done else 0)
         log.close()
 
     if a.bench_disk:
@@ -339,6 +510,9 @@ def main():
                     help="bench mode: N timed L2 boots each with flint and QEMU inside L1")
     ap.add_argument("--bench-disk", action="store_true",
                     help="with --bench: run the guest's disk-bench in each boot instead of timing the boot")
+    ap.add_argument("--flint-bench-out", metavar="DIR",
+                    help="L1 runs flint bench (arguments built into its image) and sends its --out "
+                         "directory back over the console; unpacked into DIR")
     ap.add_argument("--echo", action="store_true", default=os.environ.get("FLINT_NESTED_ECHO") == "1",
                     help="mirror the console to stdout (or FLINT_NESTED_ECHO=1)")
     a = ap.parse_args()
@@ -350,8 +524,9 @@ def main():
         append += " l1.disk"
     if a.bench:
         return run_bench(a, append)
-    cmd = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-m", "2G", "-smp", "1",
-           "-nographic", "-no-reboot", "-kernel", a.kernel, "-initrd", a.initrd, "-append", append]
+    if a.flint_bench_out:
+        return run_flint_bench(a, append)
+    cmd = l1_command(a, append)
 
     os.makedirs(os.path.dirname(os.path.abspath(a.log)), exist_ok=True)
     log = open(a.log, "wb")
@@ -484,17 +659,7 @@ def main():
                 break
     finally:
         # After L1-FLINT-EXIT, L1 powers itself off: give it a moment. Otherwise stop QEMU now.
-        end = time.monotonic() + (10 if exit_status is not None else 0)
-        while proc.poll() is None and time.monotonic() < end:
-            con.pump(0.2)
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.wait()
-        while con.pump(0):
-            pass
+        stop_l1(proc, con, 10 if exit_status is not None else 0)
         log.close()
 
     total = elapsed()
@@ -524,12 +689,7 @@ def main():
     summary = ", ".join(f"{n} {t:.1f} s" for n, t in timings)
     if failure:
         say(f"FAIL: {failure}")
-        text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", con.buf).decode(errors="replace")
-        lines = [ln.strip() for ln in text.replace("\r", "\n").split("\n") if ln.strip()]
-        if lines:
-            say("last console lines:")
-            for ln in lines[-6:]:
-                print(f"    {ln[:200]}", file=sys.stderr)
+        say_last_lines(con.buf)
         if summary:
             say(f"timeline: {summary}")
         say(f"console log: {a.log}")

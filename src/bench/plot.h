@@ -32,10 +32,11 @@ std::string plot_data(const BenchResults& results, const std::vector<MetricRow>&
 std::string plot_script(const BenchResults& results, const PlotGroup& group, YScale scale, const std::string& data,
                         const std::string& png);
 
-// Writes DIR/<group>.dat, .gp and .png for every plot; returns (suite name, png file name)
-// pairs for the report. Fails when gnuplot is missing or fails.
+// Writes DIR/<group>.dat and .gp for every plot and, when `draw`, runs gnuplot on each to
+// make DIR/<group>.png; returns (suite name, png file name) pairs for the report. Fails when
+// gnuplot fails. Without `draw`, `cd DIR && gnuplot <group>.gp` makes the PNG later.
 Result<std::vector<std::pair<std::string, std::string>>> write_plots(const BenchResults& results,
                                                                      const std::vector<MetricRow>& rows,
-                                                                     const std::string& dir);
+                                                                     const std::string& dir, bool draw);
 
 }  // namespace flint::bench

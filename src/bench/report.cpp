@@ -141,6 +141,10 @@ std::string markdown_report(const BenchResults& results, const std::vector<Metri
     if (!results.peer_version.empty()) md += fmt::format("Peer: {}.\n\n", results.peer_version);
     md += fmt::format("Guest: `{}` and `{}`, {} MiB, {} vCPU{}, kernel command line `{}`.\n\n", o.kernel, o.initrd,
                       o.memory_mib, o.cpus, o.cpus == 1 ? "" : "s", results.guest_cmdline);
+    if (!results.plots_skipped.empty() && !plots.empty())
+        md += fmt::format("Plots not drawn: {}. Each plot's gnuplot script and data are beside this report: "
+                          "`gnuplot NAME.gp` in this directory draws the NAME.png linked below.\n\n",
+                          results.plots_skipped);
     md += "Times, sizes and latencies are better lower: there a ratio Flint/peer below 1 means Flint did better. "
           "Throughputs (MiB/s, IOPS) are better higher: there a ratio Flint/peer above 1 means Flint did better. "
           "Ratios are taken per run pair, then their median [min-max] is shown.\n";

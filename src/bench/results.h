@@ -29,6 +29,7 @@ struct BenchResults {
     std::string disk_file;     // the disk suite's scratch image; empty without that suite
     std::string disk_fs;       // the file system it was on
     u16 net_port = 0;          // the net suite's server on 127.0.0.1; 0 without that suite
+    std::string plots_skipped; // why --out has no PNGs (gnuplot does not run); empty when drawn
     std::vector<Contender> contenders;
     std::vector<Comparison> comparisons;
     std::vector<RunRecord> runs;  // in the order they ran

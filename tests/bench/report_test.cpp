@@ -111,6 +111,16 @@ TEST(BenchReport, Markdown_SaysNestedAndShowsTablesHangsAndPlots) {
     EXPECT_NE(md.find("Peer: QEMU emulator version 7.2.22."), std::string::npos);
 }
 
+TEST(BenchReport, Markdown_PlotsSkipped_SaysWhyAndHowToDrawThem) {
+    BenchResults b = sample();
+    EXPECT_EQ(markdown_report(b, summarize_results(b), {{"boot", "boot.png"}}).find("Plots not drawn"), std::string::npos);
+    b.plots_skipped = "gnuplot does not run on this machine";
+    const std::string md = markdown_report(b, summarize_results(b), {{"boot", "boot.png"}});
+    EXPECT_NE(md.find("Plots not drawn: gnuplot does not run on this machine."), std::string::npos) << md;
+    EXPECT_NE(md.find("`gnuplot NAME.gp`"), std::string::npos) << md;
+    EXPECT_NE(md.find("![boot](boot.png)"), std::string::npos) << md;
+}
+
 TEST(BenchReport, Markdown_BareMetalHostIsNotCalledNested) {
     BenchResults b = sample();
     b.host.nested = false;
