@@ -435,8 +435,9 @@ def run_bench(a, append):
 
 class DiskCheck:
     """--disk-check: L2 formats vda (an empty image L1 made) with ext4, writes a known and
-    a random file, reports their md5 and unmounts; a write to vdb (read-only, random bytes)
-    must fail and vdb must read back as L1 wrote it. After L2 powers off, L1 dumps the
+    a random file, reports their md5 and unmounts; a write to vdb (read-only, random bytes,
+    a virtio-pci function interrupting by MSI-X) must fail and vdb must read back as L1
+    wrote it. After L2 powers off, L1 dumps the
     files with debugfs, runs e2fsck -fn and hashes vdb's image again."""
 
     def __init__(self):
@@ -448,6 +449,9 @@ class DiskCheck:
         return [
             ("echo $(cat /sys/block/vda/serial) $(cat /sys/block/vdb/serial) $(cat /sys/block/vdb/ro)",
              re.compile(rb"^flint-data flint-ro 1\s*$", re.M), "virtio-blk: two disks, their IDs, vdb read-only", None),
+            ("d=$(readlink -f /sys/block/vdb/device/..); echo PCI-$(cat $d/vendor)-$(basename $(readlink $d/driver))"
+             "-$(cat $d/msi_irqs/* | sort -u | tr '\\n' +)",
+             re.compile(rb"PCI-0x1af4-virtio-pci-msix\+\s*$", re.M), "vdb is a virtio-pci function with MSI-X", None),
             ("mkfs.ext4 -q -F /dev/vda && mount -t ext4 /dev/vda /mnt && echo MOUNTED-$((40+2))",
              re.compile(rb"MOUNTED-42"), "mkfs.ext4 and mount /dev/vda", None),
             (f"yes '{KNOWN_LINE.decode().strip()}' | head -c {KNOWN_BYTES} >/mnt/known.txt && "
