@@ -7,34 +7,20 @@
 #include <vector>
 
 #include "virtio/fake_driver.h"
+#include "virtio/fake_transport.h"
 
 namespace flint::virtio {
 namespace {
 
 using test::FakeDriver;
 
-// The two queues on the same rings: each test uses only one of them.
-class ConsoleTest : public ::testing::Test, public Transport, public TransportLink {
+// The fixture is the transport too (test::FakeTransport).
+class ConsoleTest : public ::testing::Test, public test::FakeTransport {
 protected:
+    ConsoleTest() : FakeTransport(8) {}
     void SetUp() override {
-        for (Queue& q : m_queues) {
-            q.set_size(8);
-            q.set_desc_addr(FakeDriver::kDesc);
-            q.set_avail_addr(FakeDriver::kAvail);
-            q.set_used_addr(FakeDriver::kUsed);
-            ASSERT_EQ(q.make_ready(mem), QueueError::None);
-        }
+        ASSERT_TRUE(queues_ready);
         console.connect(*this);
-    }
-    const GuestMemory& memory() const override { return mem; }
-    Queue& queue(u32 index) override { return m_queues[index]; }
-    void signal_used(u32) override { ++signals; }
-    void mark_broken(std::string_view) override { ++broken; }
-    void guest_written(u64, u64) override {}
-    bool run_locked(const std::function<void(Transport&)>& work) override {
-        if (!running) return false;
-        work(*this);
-        return true;
     }
 
     void send(std::string_view text) { console.receive(std::span(reinterpret_cast<const u8*>(text.data()), text.size())); }
@@ -44,14 +30,8 @@ protected:
         return std::string(b.begin(), b.end());
     }
 
-    GuestMemory mem = *GuestMemory::create(1 * MiB);
-    FakeDriver drv{mem, 8};
-    Queue m_queues[2] = {Queue(8), Queue(8)};
     std::string output;
     ConsoleDevice console{[this](std::span<const u8> b) { output.append(b.begin(), b.end()); }};
-    bool running = true;
-    int signals = 0;
-    int broken = 0;
 };
 
 TEST_F(ConsoleTest, Transmit_ReachesSinkInOrder) {

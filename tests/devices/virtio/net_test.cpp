@@ -6,6 +6,7 @@
 
 #include "virtio/fake_driver.h"
 #include "virtio/fake_net_backend.h"
+#include "virtio/fake_transport.h"
 
 namespace flint::virtio {
 namespace {
@@ -20,29 +21,13 @@ std::vector<u8> frame_of(size_t len, u8 first = 0) {
     return f;
 }
 
-// The two queues share one set of rings: each test drives only one of them. The fixture
-// is the transport too, so the device runs without MMIO registers or threads.
-class NetTest : public ::testing::Test, public Transport, public TransportLink {
+// The fixture is the transport too (test::FakeTransport).
+class NetTest : public ::testing::Test, public test::FakeTransport {
 protected:
+    NetTest() : FakeTransport(kSize) {}
     void SetUp() override {
-        for (Queue& q : m_queues) {
-            q.set_size(kSize);
-            q.set_desc_addr(FakeDriver::kDesc);
-            q.set_avail_addr(FakeDriver::kAvail);
-            q.set_used_addr(FakeDriver::kUsed);
-            ASSERT_EQ(q.make_ready(mem), QueueError::None);
-        }
+        ASSERT_TRUE(queues_ready);
         dev.connect(*this);
-    }
-    const GuestMemory& memory() const override { return mem; }
-    Queue& queue(u32 index) override { return m_queues[index]; }
-    void signal_used(u32) override { ++signals; }
-    void mark_broken(std::string_view) override { ++broken; }
-    void guest_written(u64, u64) override {}
-    bool run_locked(const std::function<void(Transport&)>& work) override {
-        if (!running) return false;
-        work(*this);
-        return true;
     }
 
     // A transmit chain: the 12-byte header (with `flags` and the checksum range) and the
@@ -60,14 +45,8 @@ protected:
     void publish_rx(u32 len, u64 at = FakeDriver::kData) { drv.publish(drv.add_chain({{at, len, true}})); }
     void push(const std::vector<u8>& frame) { backend.sink(frame); }
 
-    GuestMemory mem = *GuestMemory::create(1 * MiB);
-    FakeDriver drv{mem, kSize};
-    Queue m_queues[2] = {Queue(kSize), Queue(kSize)};
     test::FakeNetBackend::Shared backend;
     NetDevice dev{std::make_unique<test::FakeNetBackend>(backend), {0x52, 0x54, 0x00, 0xab, 0xcd, 0xef}};
-    bool running = true;
-    int signals = 0;
-    int broken = 0;
 };
 
 TEST_F(NetTest, Config_MacAndLinkUp) {
